@@ -1,0 +1,19 @@
+package pgdump
+
+import "strings"
+
+// errorLines returns the lines of a --verbose pg_dump's stderr that explain
+// a failure (error/fatal/detail/hint), or the whole tail when there are none.
+func (b *tailBuffer) errorLines() string {
+	var keep []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.Contains(l, "error:") || strings.Contains(l, "FATAL") || strings.Contains(l, "DETAIL:") ||
+			strings.Contains(l, "HINT:") || strings.Contains(l, "fatal:") {
+			keep = append(keep, strings.TrimSpace(l))
+		}
+	}
+	if len(keep) == 0 {
+		return b.String()
+	}
+	return strings.Join(keep, "; ")
+}
