@@ -27,8 +27,8 @@ test: ## run every test: Go unit + end-to-end task tests, Terratest plan/apply t
 	go vet ./...
 	go test -count=1 -timeout 25m ./...
 
-demo: ## export a sample database to a local S3 (moto), restore it, compare
-	go run ./internal/demo
+demo: build ## export a sample database to a local S3 (moto), restore it, compare
+	go run ./internal/demo -binary $(BIN)
 
 fmt: ## format Go and Terraform
 	gofmt -w $$(git ls-files '*.go')
