@@ -42,8 +42,8 @@ func TestInspectAndVersions(t *testing.T) {
 func TestParseDumpVersion(t *testing.T) {
 	for in, want := range map[string]int{
 		"pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n": 15,
-		"pg_dump (PostgreSQL) 17.2\n":                            17,
-		"pg_dump (PostgreSQL) 9.6.24\n":                          9,
+		"pg_dump (PostgreSQL) 17.2\n":                           17,
+		"pg_dump (PostgreSQL) 9.6.24\n":                         9,
 	} {
 		got, _, err := parseDumpVersion(in)
 		if err != nil || got != want {

@@ -358,3 +358,26 @@ func logEvents(t *testing.T, stdout string) map[string]map[string]any {
 	}
 	return events
 }
+
+// RDS IAM: the task builds a token from its AWS credentials and logs in with
+// it. PostgreSQL here is not RDS, so the login fails (exit 3) — what this
+// proves is that the token is made, used as the password, and never logged.
+func TestRDSIAMTokenIsUsedAndNeverLogged(t *testing.T) {
+	t.Parallel()
+	bucket, keyARN := newTarget(t)
+	env := baseEnv(bucket, keyARN, moto.Endpoint)
+	env["ADVANA_EXPORT_RDS_IAM"] = "true"
+	env["PGSSLMODE"] = "prefer" // the test server has no TLS; prefer falls back
+	r := runBinary(t, invocation{env: env})
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "password authentication failed for user") {
+		t.Fatalf("the token was not offered as the password:\n%s", r.stdout)
+	}
+	for _, leak := range []string{"X-Amz-Signature", "Action=connect", "X-Amz-Credential"} {
+		if strings.Contains(r.stdout+r.stderr, leak) {
+			t.Fatalf("the IAM token leaked into the output (%s):\n%s", leak, r.stdout)
+		}
+	}
+}
