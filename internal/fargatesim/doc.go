@@ -7,7 +7,7 @@
 //
 // How one container is simulated (all of it needs root; see Check):
 //
-//	unshare --mount --fork --kill-child=SIGTERM -- /bin/sh -c SCRIPT
+//	unshare --mount --pid --mount-proc --fork --kill-child -- /bin/sh -c SCRIPT
 //	  mount --make-rprivate /                   # nothing leaks to the host
 //	  mount --bind VOL VOL                      # each volume: its own rw mount
 //	  mount -o remount,ro,bind /                # readonlyRootFilesystem = true
@@ -33,6 +33,9 @@
 // t.TempDir and Go's build cache are 0700 and root-owned. TempDir and
 // InstallExecutable provide such places.
 //
-// Cancelling the context passed to Run is ECS StopTask: SIGTERM to every
-// process of the container, then SIGKILL after Container.StopTimeout.
+// As in a container, the command is PID 1 of its own PID namespace: when it
+// exits, everything it started is killed, and it receives SIGTERM only if it
+// handles it (Go's signal.Notify does). Cancelling the context passed to Run
+// is ECS StopTask: SIGTERM to that process, SIGKILL to the whole container
+// after Container.StopTimeout.
 package fargatesim

@@ -79,7 +79,9 @@ func Run(ctx context.Context, c Container) (Result, error) {
 	}
 	defer ready.Close()
 
-	args := append([]string{"--mount", "--fork", "--kill-child=SIGTERM", "--", "/bin/sh", "-c", script, "sh"}, c.Args...)
+	// --pid --mount-proc: the command is PID 1 of its own PID namespace, as in
+	// a container; when it exits, whatever it started dies with it.
+	args := append([]string{"--mount", "--pid", "--mount-proc", "--fork", "--kill-child", "--", "/bin/sh", "-c", script, "sh"}, c.Args...)
 	cmd := exec.CommandContext(ctx, tools.unshare, args...)
 	cmd.Env = containerEnv(c.Env)
 	cmd.Dir = "/"
@@ -90,10 +92,11 @@ func Run(ctx context.Context, c Container) (Result, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.ExtraFiles = []*os.File{readyW} // fd 3: the script says "ready" before exec
-	// ECS StopTask: SIGTERM to the whole container, SIGKILL after the timeout
-	// (exec kills unshare, and --kill-child with setpriv's --pdeathsig the rest).
+	// ECS StopTask: SIGTERM to the container's main process, SIGKILL after the
+	// timeout (exec kills unshare; --kill-child and setpriv's --pdeathsig
+	// pass that on to PID 1 of the namespace, and the kernel to the rest).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.Cancel = func() error { return syscall.Kill(mainPID(cmd.Process.Pid), syscall.SIGTERM) }
 	cmd.WaitDelay = c.StopTimeout
 	if cmd.WaitDelay == 0 {
 		cmd.WaitDelay = DefaultStopTimeout
@@ -110,11 +113,25 @@ func Run(ctx context.Context, c Container) (Result, error) {
 	if !bytes.Contains(status, []byte("ready")) {
 		return res, fmt.Errorf("fargatesim: setting up the container failed (namespaces, mounts or setpriv; exit %d): %s", res.ExitCode, strings.TrimSpace(res.Stderr))
 	}
+	// An exit status, or the cancellation the caller asked for, is the
+	// container's result; anything else is the simulation's failure.
 	var exitErr *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exitErr) {
+	if waitErr != nil && !errors.As(waitErr, &exitErr) && (ctx.Err() == nil || !errors.Is(waitErr, ctx.Err())) {
 		return res, fmt.Errorf("fargatesim: wait: %w", waitErr)
 	}
 	return res, nil
+}
+
+// mainPID returns the pid of the container's main process, unshare's only
+// child, or the negative process group of unshare when it cannot be read.
+func mainPID(unshare int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", unshare, unshare))
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		if pid, err := strconv.Atoi(f[0]); err == nil {
+			return pid
+		}
+	}
+	return -unshare
 }
 
 func exitCode(ps *os.ProcessState) int {

@@ -122,21 +122,53 @@ func TestRun(t *testing.T) {
 }
 
 // TestRunStop checks that cancelling the context behaves like ECS StopTask:
-// the container gets SIGTERM and its own exit code is reported.
+// SIGTERM to the main process and its own exit code reported, or SIGKILL
+// (exit 137) after the stop timeout when it ignores SIGTERM.
 func TestRunStop(t *testing.T) {
 	fargatesim.RequireT(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(500*time.Millisecond, cancel)
+	tests := []struct {
+		name     string
+		script   string
+		wantExit int
+		wantOut  string
+	}{
+		{"handles SIGTERM", `trap 'echo stopping; exit 5' TERM; sleep 30 & wait`, 5, "stopping"},
+		{"ignores SIGTERM", `exec sleep 30`, 137, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			time.AfterFunc(300*time.Millisecond, cancel)
+			start := time.Now()
+			res := fargatesim.RunT(t, ctx, fargatesim.Container{
+				Args: []string{"/bin/sh", "-c", tt.script},
+				UID:  exportUID, GID: exportGID, StopTimeout: time.Second,
+			})
+			if res.ExitCode != tt.wantExit || !strings.Contains(res.Stdout, tt.wantOut) {
+				t.Fatalf("exit %d, stdout %q: want %d and %q", res.ExitCode, res.Stdout, tt.wantExit, tt.wantOut)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Fatalf("the stop took %s", d)
+			}
+		})
+	}
+}
+
+// TestRunReapsLeftovers checks container semantics: what the main process
+// started dies when it exits, so Run returns at once.
+func TestRunReapsLeftovers(t *testing.T) {
+	fargatesim.RequireT(t)
 	start := time.Now()
-	res := fargatesim.RunT(t, ctx, fargatesim.Container{
-		Args: []string{"/bin/sh", "-c", `trap 'echo stopping; exit 5' TERM; sleep 30 & wait`},
-		UID:  exportUID, GID: exportGID, StopTimeout: 10 * time.Second,
+	res := fargatesim.RunT(t, context.Background(), fargatesim.Container{
+		Args: []string{"/bin/sh", "-c", "sleep 30 & echo $$"},
+		UID:  exportUID, GID: exportGID,
 	})
-	if res.ExitCode != 5 || !strings.Contains(res.Stdout, "stopping") {
-		t.Fatalf("exit %d, stdout %q: want 5 and the TERM trap's output", res.ExitCode, res.Stdout)
+	if res.ExitCode != 0 || res.Stdout != "1\n" {
+		t.Fatalf("exit %d, stdout %q: want 0 and PID 1", res.ExitCode, res.Stdout)
 	}
 	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("the stop took %s: SIGTERM did not reach the container", d)
+		t.Fatalf("Run waited %s for a background process", d)
 	}
 }
 
