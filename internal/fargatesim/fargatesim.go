@@ -111,7 +111,7 @@ func Run(ctx context.Context, c Container) (Result, error) {
 	status, _ := io.ReadAll(ready)
 	res := Result{ExitCode: exitCode(cmd.ProcessState), Stdout: stdout.String(), Stderr: stderr.String()}
 	if !bytes.Contains(status, []byte("ready")) {
-		return res, fmt.Errorf("fargatesim: setting up the container failed (namespaces, mounts or setpriv; exit %d): %s", res.ExitCode, strings.TrimSpace(res.Stderr))
+		return res, fmt.Errorf("fargatesim: setting up the container failed (namespaces or mounts; exit %d): %s", res.ExitCode, strings.TrimSpace(res.Stderr))
 	}
 	// An exit status, or the cancellation the caller asked for, is the
 	// container's result; anything else is the simulation's failure.
