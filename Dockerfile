@@ -41,8 +41,7 @@ ARG PGDG_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
 LABEL org.opencontainers.image.title="advana-export" \
       org.opencontainers.image.description="Exports a PostgreSQL database with pg_dump to a KMS-encrypted S3 bucket; the ECS Fargate task of terraform-aws-advana-export." \
       org.opencontainers.image.source="https://github.com/advana-export/terraform-aws-advana-export" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.version="${VERSION}"
 
 # postgresql-client-${PG_MAJOR} from apt.postgresql.org (Debian carries only
 # one major per release). apt trusts the key only after its fingerprint is

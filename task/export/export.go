@@ -96,6 +96,11 @@ func (r *run) preflight(ctx context.Context) error {
 	if err := pgdump.CheckCompatible(dumpMajor, server); err != nil {
 		return &Error{Kind: KindConfig, Err: err}
 	}
+	if cfg.Format == config.FormatDirectory {
+		if err := r.checkScratch(); err != nil {
+			return err
+		}
+	}
 	r.partSize = cfg.PartSize
 	if r.partSize == 0 {
 		r.partSize = s3upload.PartSize(server.DatabaseSize)
@@ -119,10 +124,10 @@ func (r *run) export(ctx context.Context) (*manifest.Manifest, error) {
 	var restore string
 	var err error
 	switch r.cfg.Format {
-	case config.FormatCustom:
-		objects, verification, restore, err = r.streamCustom(ctx)
+	case config.FormatDirectory:
+		objects, verification, restore, err = r.dumpDirectory(ctx)
 	default:
-		return nil, fail(KindConfig, "format %q is not supported by this build", r.cfg.Format)
+		objects, verification, restore, err = r.streamCustom(ctx)
 	}
 	if err != nil {
 		return nil, err

@@ -92,3 +92,22 @@ func parseTOC(list string) TOC {
 	}
 	return toc
 }
+
+// ListDirectory checks a directory-format archive with pg_restore --list.
+func (t Tools) ListDirectory(ctx context.Context, dir string) (TOC, error) {
+	cmd, err := t.command(ctx, "pg_restore", nil, "--list", "--format=directory", dir)
+	if err != nil {
+		return TOC{}, err
+	}
+	stderr := &tailBuffer{max: 4096}
+	cmd.Stderr = stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return TOC{}, exitError("verify archive with pg_restore --list", err, stderr.String())
+	}
+	toc := parseTOC(string(out))
+	if toc.Entries == 0 {
+		return toc, fmt.Errorf("verify archive with pg_restore --list: the table of contents is empty")
+	}
+	return toc, nil
+}

@@ -186,7 +186,7 @@ func TestDockerfile(t *testing.T) {
 					labels[k] = v
 				}
 			}
-			for _, k := range []string{"source", "version", "description", "licenses"} {
+			for _, k := range []string{"source", "version", "description"} {
 				if labels["org.opencontainers.image."+k] == "" {
 					t.Errorf("no org.opencontainers.image.%s label", k)
 				}

@@ -37,7 +37,7 @@ func restoreAndCompareWith(t *testing.T, source, bucket string, m *manifest.Mani
 		t.Fatal(err)
 	}
 	restore := exec.Command(filepath.Join(pg.BinDir, "pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-		"--jobs=2", "--dbname="+target, filepath.Join(dir, m.Objects[0].Path))
+		"--jobs=2", "--dbname="+target, filepath.Join(dir, strings.SplitN(m.Objects[0].Path, "/", 2)[0]))
 	restore.Env = append(os.Environ(), pg.Env(target)...)
 	if out, err := restore.CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v: %s", err, out)

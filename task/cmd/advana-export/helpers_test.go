@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
 )
@@ -120,3 +121,5 @@ func download(t *testing.T, bucket string, m *manifest.Manifest, dir string) {
 		}
 	}
 }
+
+func sampledbTables() []string { return sampledb.Tables }

@@ -1,6 +1,6 @@
 // Command advana-export exports a PostgreSQL database with pg_dump into a
 // KMS-encrypted S3 bucket, writing a manifest only after every object is in
-// place. Subcommands: export (default), version. Exit codes are decided here
+// place. Subcommands: export (default), prepare-scratch, version. Exit codes are decided here
 // and nowhere else: 0 success, 2 configuration, 3 database/dump,
 // 4 storage/upload, 5 interrupted.
 package main
@@ -41,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "prepare-scratch":
+		return runPrepareScratch(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "advana-export", Version)
 		return exitOK
@@ -59,6 +61,7 @@ func usage(w io.Writer) {
 
 commands:
   export            dump the database into S3 (default; "advana-export export -h" lists flags)
+  prepare-scratch   as root: hand the scratch volume to the export user (the permissions-init container)
   version           print the version
 `)
 }
