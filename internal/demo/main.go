@@ -101,28 +101,30 @@ func run(ctx context.Context, binary string, scale float64) error {
 	step("manifest s3://" + bucket + "/" + key)
 	fmt.Print(string(raw))
 
-	step("downloading the archive, checking its SHA-256 against the manifest")
+	step("downloading every object, checking its SHA-256 against the manifest")
 	dir, err := os.MkdirTemp("", "advana-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	archive, err := downloadChecked(ctx, s3c, m.Objects[0], dir)
-	if err != nil {
-		return err
+	for _, o := range m.Objects {
+		if err := downloadChecked(ctx, s3c, o, dir); err != nil {
+			return err
+		}
+		fmt.Printf("  %s: %d bytes, sha256 %s matches\n", o.Path, o.Size, o.SHA256)
 	}
-	fmt.Printf("  %s: %d bytes, sha256 %s matches\n", m.Objects[0].Path, m.Objects[0].Size, m.Objects[0].SHA256)
 
-	step("restoring into a fresh database with pg_restore")
+	step("restoring into a fresh database with the manifest's restore_command:\n    " + m.RestoreCommand)
 	target := database + "_restored"
 	if err := pg.CreateDatabase(ctx, target); err != nil {
 		return err
 	}
-	restore := exec.CommandContext(ctx, filepath.Join(pg.BinDir, "pg_restore"), "--no-owner", "--no-privileges",
-		"--exit-on-error", "--jobs=2", "--dbname="+target, archive)
-	restore.Env = append(os.Environ(), pg.Env(target)...)
+	restore := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", m.RestoreCommand)
+	restore.Dir = dir
+	restore.Env = append(os.Environ(), "PATH="+pg.BinDir+":"+os.Getenv("PATH"),
+		fmt.Sprintf("TARGET_DATABASE_URL=postgres://%s:%s@%s:%d/%s?sslmode=disable", pg.User, pg.Password, pg.Host, pg.Port, target))
 	if out, err := restore.CombinedOutput(); err != nil {
-		return fmt.Errorf("pg_restore: %w: %s", err, out)
+		return fmt.Errorf("restore: %w: %s", err, out)
 	}
 	return compare(ctx, pg, target)
 }
@@ -156,17 +158,20 @@ func get(ctx context.Context, c *s3.Client, key string) ([]byte, error) {
 	return io.ReadAll(out.Body)
 }
 
-func downloadChecked(ctx context.Context, c *s3.Client, o manifest.Object, dir string) (string, error) {
+func downloadChecked(ctx context.Context, c *s3.Client, o manifest.Object, dir string) error {
 	b, err := get(ctx, c, o.Key)
 	if err != nil {
-		return "", err
+		return err
 	}
 	sum := sha256.Sum256(b)
 	if got := hex.EncodeToString(sum[:]); got != o.SHA256 || int64(len(b)) != o.Size {
-		return "", fmt.Errorf("%s: sha256 %s size %d, manifest says %s size %d", o.Key, got, len(b), o.SHA256, o.Size)
+		return fmt.Errorf("%s: sha256 %s size %d, manifest says %s size %d", o.Key, got, len(b), o.SHA256, o.Size)
 	}
-	p := filepath.Join(dir, filepath.Base(o.Path))
-	return p, os.WriteFile(p, b, 0o600)
+	p := filepath.Join(dir, filepath.FromSlash(o.Path))
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o600)
 }
 
 // compare prints row counts and content hashes of source and restore side

@@ -68,6 +68,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"bad format", nil, []string{"--format", "tar"}, EnvFormat},
 		{"jobs without directory", nil, []string{"--jobs", "4"}, EnvJobs},
 		{"bad compression", map[string]string{EnvCompression: "brotli"}, nil, EnvCompression},
+		{"zstd with directory", map[string]string{EnvFormat: "directory", EnvCompression: "zstd:3"}, nil, EnvCompression},
 		{"tiny part size", nil, []string{"--part-size-mib", "1"}, EnvPartSize},
 		{"zero concurrency", nil, []string{"--concurrency", "0"}, EnvConcurrency},
 		{"bad port", map[string]string{"PGPORT": "five"}, nil, "PGPORT"},
@@ -106,13 +107,13 @@ func TestLoadInvalid(t *testing.T) {
 }
 
 func TestParseCompression(t *testing.T) {
-	for in, want := range map[string]string{"none": "none", "gzip": "gzip:1", "gzip:9": "gzip:9", "GZIP:0": "none"} {
+	for in, want := range map[string]string{"none": "none", "gzip": "gzip:1", "gzip:9": "gzip:9", "GZIP:0": "none", "zstd": "zstd:1", "zstd:19": "zstd:19"} {
 		got, err := ParseCompression(in)
 		if err != nil || got.String() != want {
 			t.Errorf("ParseCompression(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"gzip:10", "zip", "gzip:x"} {
+	for _, in := range []string{"gzip:10", "zip", "gzip:x", "zstd:0", "zstd:20", "none:1"} {
 		if _, err := ParseCompression(in); err == nil {
 			t.Errorf("ParseCompression(%q) accepted", in)
 		}

@@ -87,7 +87,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&c.Region, "region", env("AWS_REGION", env("AWS_DEFAULT_REGION", "")), "AWS region (AWS_REGION)")
 	fs.BoolVar(&c.S3ForcePathStyle, "s3-force-path-style", envBool(EnvPathStyle, false), "path-style S3 addressing, for S3-compatible servers ("+EnvPathStyle+")")
 	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed) or directory ("+EnvFormat+")")
-	fs.StringVar(&compression, "compression", env(EnvCompression, DefaultCompression.String()), "none, gzip or gzip:0-9 ("+EnvCompression+")")
+	fs.StringVar(&compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none ("+EnvCompression+")")
 	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel pg_dump jobs, directory format only ("+EnvJobs+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
 	fs.StringVar(&partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
@@ -107,8 +107,14 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		p.add("arguments", fmt.Sprintf("unexpected %q", fs.Args()), "the export subcommand takes flags only")
 	}
 
+	if compression == "" {
+		compression = DefaultCompression.String()
+		if c.Format == FormatDirectory {
+			compression = DirectoryDefaultCompression.String()
+		}
+	}
 	if cmp, err := ParseCompression(compression); err != nil {
-		p.add(EnvCompression+" (--compression)", err.Error(), "use none, gzip or gzip:1 … gzip:9")
+		p.add(EnvCompression+" (--compression)", err.Error(), "use zstd:1 (default), zstd:N, gzip:N or none")
 	} else {
 		c.Compression = cmp
 	}

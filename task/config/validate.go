@@ -42,6 +42,9 @@ func validate(c *Config, p *problems) {
 		if c.Jobs < 1 || c.Jobs > 64 {
 			p.add(EnvJobs+" (--jobs)", fmt.Sprintf("%d is out of range", c.Jobs), "use 1-64, about the task's vCPU count")
 		}
+		if c.Compression.Zstd() {
+			p.add(EnvCompression+" (--compression)", "zstd applies to the custom (streamed) format only", "use gzip:N with the directory format (pg_dump compresses each file)")
+		}
 		if !strings.HasPrefix(c.ScratchDir, "/") {
 			p.add(EnvScratchDir+" (--scratch-dir)", fmt.Sprintf("%q is not an absolute path", c.ScratchDir), "use the scratch volume's mount point, /scratch")
 		}

@@ -76,7 +76,7 @@ func (r *run) dumpDirectory(ctx context.Context) ([]manifest.Object, *manifest.V
 		return nil, nil, "", err
 	}
 	v := &manifest.Verification{Tool: "pg_restore --list", TOCEntries: toc.Entries, TableDataEntries: toc.TableDataEntries}
-	restore := fmt.Sprintf("pg_restore --dbname=\"$TARGET_DATABASE_URL\" --no-owner --no-privileges --exit-on-error --jobs=%d %s", max(r.cfg.Jobs, 2), name)
+	restore := restoreCommand(name, max(r.cfg.Jobs, 2))
 	return objects, v, restore, nil
 }
 

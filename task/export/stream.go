@@ -13,6 +13,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/advana-export/terraform-aws-advana-export/task/compress"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
 	"github.com/advana-export/terraform-aws-advana-export/task/pgdump"
 	"github.com/advana-export/terraform-aws-advana-export/task/s3upload"
@@ -45,42 +46,58 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	var toc pgdump.TOC
 	var dumpErr, verErr error
 	gate.atEOF = func() error {
-		if dumpErr = dump.Wait(); dumpErr != nil {
+		dumpErr = dump.Wait()
+		if ver != nil {
+			toc, verErr = ver.Finish()
+		}
+		if dumpErr != nil {
 			return dumpErr
 		}
-		if ver != nil {
-			if toc, verErr = ver.Finish(); verErr != nil {
-				return verErr
-			}
-		}
-		return nil
+		return verErr
 	}
 
 	name := keySafe(r.cfg.DB.DBName) + ".dump"
+	var body io.Reader = gate
+	var zr *compress.Reader
+	if r.cfg.Compression.Zstd() {
+		if zr, err = compress.NewZstd(gate, r.cfg.Compression.Level); err != nil {
+			stopDump()
+			_, _ = io.Copy(io.Discard, gate)
+			return nil, nil, "", fail(KindConfig, "%w", err)
+		}
+		body = zr
+		name += compress.Extension
+	}
 	key := path.Join(r.prefix, name)
 	counter := &s3upload.Counter{}
 	stopProgress := r.progress(counter, table)
-	obj, upErr := r.up.Stream(ctx, key, gate, counter)
+	obj, upErr := r.up.Stream(ctx, key, body, counter)
 	stopProgress()
 
-	if !gate.finished() {
-		// The upload stopped before the end of the stream: stop pg_dump and
-		// collect both children so none outlives the run.
+	// Collect every child before deciding anything, so none outlives the run.
+	// If the upload stopped early, stop pg_dump and read the gate to its end:
+	// that waits for pg_dump and the verifier (atEOF).
+	// producerDone: the stream reached pg_dump's end before the upload
+	// stopped, so a dump or verify error is the cause, not a consequence.
+	producerDone := gate.finished()
+	if !producerDone {
 		stopDump()
-		_, _ = io.Copy(io.Discard, dump.Stdout)
-		dumpErr = dump.Wait()
-		if ver != nil {
-			_, _ = ver.Finish()
-		}
 	}
+	if zr != nil {
+		zr.Close()
+	}
+	if !gate.finished() {
+		_, _ = io.Copy(io.Discard, gate)
+	}
+
 	switch {
 	case upErr == nil:
 	case ctx.Err() != nil:
 		return nil, nil, "", &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted during the dump: %w", upErr)}
-	case verErr != nil:
-		return nil, nil, "", &Error{Kind: KindDump, Err: fmt.Errorf("archive failed verification: %w", verErr)}
-	case gate.finished() && dumpErr != nil:
+	case producerDone && dumpErr != nil:
 		return nil, nil, "", &Error{Kind: KindDump, Err: dumpErr}
+	case producerDone && verErr != nil:
+		return nil, nil, "", &Error{Kind: KindDump, Err: fmt.Errorf("archive failed verification: %w", verErr)}
 	default:
 		return nil, nil, "", &Error{Kind: KindStorage, Err: upErr}
 	}
@@ -89,8 +106,17 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	if ver != nil {
 		v = &manifest.Verification{Tool: "pg_restore --list", TOCEntries: toc.Entries, TableDataEntries: toc.TableDataEntries}
 	}
-	restore := fmt.Sprintf("pg_restore --dbname=\"$TARGET_DATABASE_URL\" --no-owner --no-privileges --exit-on-error --jobs=2 %s", name)
+	restore := restoreCommand(name, 2)
+	if zr != nil {
+		// pg_restore -j needs a seekable file, so decompress first.
+		restore = fmt.Sprintf("zstd -d --rm -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension), 2))
+	}
 	return []manifest.Object{{Key: obj.Key, Path: name, Size: obj.Size, SHA256: obj.SHA256}}, v, restore, nil
+}
+
+// restoreCommand restores archive into $TARGET_DATABASE_URL.
+func restoreCommand(archive string, jobs int) string {
+	return fmt.Sprintf(`pg_restore --dbname="$TARGET_DATABASE_URL" --no-owner --no-privileges --exit-on-error --jobs=%d %s`, jobs, archive)
 }
 
 func (r *run) dumpOptions(outDir string) pgdump.Options {

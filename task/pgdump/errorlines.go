@@ -3,7 +3,8 @@ package pgdump
 import "strings"
 
 // errorLines returns the lines of a --verbose pg_dump's stderr that explain
-// a failure (error/fatal/detail/hint), or the whole tail when there are none.
+// a failure (error/fatal/detail/hint), or the last three lines when there
+// are none (the progress lines before them say nothing of the failure).
 func (b *tailBuffer) errorLines() string {
 	var keep []string
 	for _, l := range strings.Split(b.String(), "\n") {
@@ -13,7 +14,8 @@ func (b *tailBuffer) errorLines() string {
 		}
 	}
 	if len(keep) == 0 {
-		return b.String()
+		lines := strings.Split(b.String(), "\n")
+		return strings.Join(lines[max(0, len(lines)-3):], "; ")
 	}
 	return strings.Join(keep, "; ")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,11 +37,13 @@ func restoreAndCompareWith(t *testing.T, source, bucket string, m *manifest.Mani
 	if err := pg.CreateDatabase(ctx, target); err != nil {
 		t.Fatal(err)
 	}
-	restore := exec.Command(filepath.Join(pg.BinDir, "pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-		"--jobs=2", "--dbname="+target, filepath.Join(dir, strings.SplitN(m.Objects[0].Path, "/", 2)[0]))
-	restore.Env = append(os.Environ(), pg.Env(target)...)
+	// Restore exactly as the manifest says a consumer should.
+	restore := exec.Command("bash", "-euo", "pipefail", "-c", m.RestoreCommand)
+	restore.Dir = dir
+	restore.Env = append(os.Environ(), "PATH="+pg.BinDir+":"+os.Getenv("PATH"),
+		fmt.Sprintf("TARGET_DATABASE_URL=postgres://%s:%s@%s:%d/%s?sslmode=disable", pg.User, pg.Password, pg.Host, pg.Port, target))
 	if out, err := restore.CombinedOutput(); err != nil {
-		t.Fatalf("pg_restore: %v: %s", err, out)
+		t.Fatalf("restore_command %q: %v: %s", m.RestoreCommand, err, out)
 	}
 	want, err := pg.Query(ctx, source, sampledb.RowCountsSQL())
 	if err != nil {
@@ -83,15 +86,15 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	key, m := findManifest(t, bucket)
 
-	// Layout: PREFIX/DATABASE/DATE/RUN_ID/{sample.dump,manifest.json}.
+	// Layout: PREFIX/DATABASE/DATE/RUN_ID/{sample.dump.zst,manifest.json}.
 	wantDir := "exports/" + sampleDB + "/" + started.Format("2006-01-02") + "/" + m.RunID + "/"
-	if !strings.HasPrefix(key, wantDir) || len(m.Objects) != 1 || m.Objects[0].Key != wantDir+"sample.dump" {
+	if !strings.HasPrefix(key, wantDir) || len(m.Objects) != 1 || m.Objects[0].Key != wantDir+"sample.dump.zst" {
 		t.Fatalf("layout: manifest %s, objects %+v; want under %s", key, m.Objects, wantDir)
 	}
 	if keys := listKeys(t, bucket); len(keys) != 2 {
 		t.Fatalf("want the archive and the manifest only, got %v", keys)
 	}
-	if m.Format != "custom" || m.Compression != "gzip:1" || m.Database != sampleDB ||
+	if m.Format != "custom" || m.Compression != "zstd:1" || m.Database != sampleDB ||
 		!strings.HasPrefix(m.ServerVersion, "15.") || !strings.Contains(m.PgDumpVersion, "15.") ||
 		m.Verification == nil || m.Verification.TableDataEntries < len(sampledb.Tables) ||
 		m.FinishedAt.Before(m.StartedAt) || m.TotalBytes != m.Objects[0].Size || m.RestoreCommand == "" {
@@ -160,7 +163,7 @@ func TestExportFilters(t *testing.T) {
 	t.Parallel()
 	bucket, keyARN := newTarget(t)
 	r := runBinary(t, invocation{env: baseEnv(bucket, keyARN, moto.Endpoint),
-		args: []string{"--exclude-table-data", "audit.events", "--exclude-table-data", `public."CustomerNotes"`}})
+		args: []string{"--compression", "gzip:1", "--exclude-table-data", "audit.events", "--exclude-table-data", `public."CustomerNotes"`}})
 	if r.code != 0 {
 		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
