@@ -42,7 +42,8 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 		}
 		src = io.TeeReader(src, ver)
 	}
-	gate := &eofGate{r: src}
+	dumped := &countingReader{r: src}
+	gate := &eofGate{r: dumped}
 	var toc pgdump.TOC
 	var dumpErr, verErr error
 	gate.atEOF = func() error {
@@ -69,9 +70,9 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 		name += compress.Extension
 	}
 	key := path.Join(r.prefix, name)
-	counter := &s3upload.Counter{}
-	stopProgress := r.progress(counter, table)
-	obj, upErr := r.up.Stream(ctx, key, body, counter)
+	uploaded := &s3upload.Counter{}
+	stopProgress := r.progress(&dumped.n, uploaded, table)
+	obj, upErr := r.up.Stream(ctx, key, body, uploaded)
 	stopProgress()
 
 	// Collect every child before deciding anything, so none outlives the run.
@@ -164,8 +165,9 @@ func trackTable(v *atomic.Value) func(string) {
 	}
 }
 
-// progress logs bytes, rate and parts every ProgressInterval until stopped.
-func (r *run) progress(c *s3upload.Counter, table *atomic.Value) (stop func()) {
+// progress logs, every ProgressInterval until stopped, how much pg_dump has
+// written, how much of it (compressed) the upload has taken, and the rate.
+func (r *run) progress(dumped *atomic.Int64, uploaded *s3upload.Counter, table *atomic.Value) (stop func()) {
 	if r.cfg.ProgressInterval <= 0 {
 		return func() {}
 	}
@@ -182,13 +184,25 @@ func (r *run) progress(c *s3upload.Counter, table *atomic.Value) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				n := c.Bytes()
+				n, up := dumped.Load(), uploaded.Bytes()
 				r.log.WithFields(logrus.Fields{
-					"event": "progress", "bytes": n, "parts": n / r.partSize,
+					"event": "progress", "dump_bytes": n, "uploaded_bytes": up, "parts": up / r.partSize,
 					"mb_per_s": round2(mbps(n, time.Since(start).Seconds())), "table": table.Load(),
 				}).Info("dumping")
 			}
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -384,3 +384,25 @@ func TestRDSIAMTokenIsUsedAndNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+// Progress is logged while a long dump runs (the slow proxy makes it long).
+func TestProgressIsLogged(t *testing.T) {
+	t.Parallel()
+	bucket, keyARN := newTarget(t)
+	r := runBinary(t, invocation{env: largeEnv(bucket, keyARN, slowProxy(t).URL), args: slowArgs})
+	if r.code != 0 {
+		t.Fatalf("exit %d:\n%s", r.code, r.stdout)
+	}
+	p := logEvents(t, r.stdout)["progress"]
+	if p == nil {
+		t.Fatalf("no progress event during a multi-second dump:\n%s", r.stdout)
+	}
+	for _, f := range []string{"dump_bytes", "uploaded_bytes", "parts", "mb_per_s", "table"} {
+		if _, ok := p[f]; !ok {
+			t.Errorf("progress event lacks %s: %v", f, p)
+		}
+	}
+	if p["dump_bytes"].(float64) <= 0 {
+		t.Errorf("progress reports no bytes: %v", p)
+	}
+}
