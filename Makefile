@@ -19,7 +19,7 @@ export PATH := $(PATH):/root/.pyenv/shims
 
 TF_DIRS := . $(wildcard modules/*) $(wildcard examples/*)
 
-.PHONY: help build image push test test-go demo fmt lint clean
+.PHONY: help build image push test test-go demo fmt lint docs clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,12 @@ lint: ## gofmt, go vet, terraform fmt -check, terraform validate on every module
 		echo "terraform validate $$d"; \
 		terraform -chdir=$$d init -backend=false -input=false >/dev/null; \
 		terraform -chdir=$$d validate -no-color; \
+	done
+
+docs: ## regenerate the inputs/outputs tables in every module README (terraform-docs, a Go tool in tools/go.mod)
+	@set -e; for d in . $(wildcard modules/*); do \
+		go tool -modfile=tools/go.mod terraform-docs markdown table --lockfile=false --output-file README.md --output-mode inject $$d >/dev/null; \
+		echo "docs: $$d/README.md"; \
 	done
 
 clean: ## remove build output and Terraform working files

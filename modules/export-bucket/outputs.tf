@@ -1,0 +1,29 @@
+output "bucket_name" {
+  description = "Name of the internal export bucket."
+  value       = module.bucket.bucket_id
+}
+
+output "bucket_arn" {
+  description = "ARN of the internal export bucket."
+  value       = module.bucket.bucket_arn
+}
+
+output "kms_key_arn" {
+  description = "ARN of the customer-managed KMS key for exports (and the task's log group)."
+  value       = module.bucket.kms_key_arn
+}
+
+output "kms_key_alias" {
+  description = "Alias of the KMS key."
+  value       = module.bucket.kms_key_alias
+}
+
+output "prefix" {
+  description = "Key prefix the task writes under and replication copies."
+  value       = var.prefix
+}
+
+output "replication_role_arn" {
+  description = "ARN of the IAM role S3 replicates with. The partner's bucket policy and key policy must trust exactly this role."
+  value       = try(aws_iam_role.replication[0].arn, null)
+}

@@ -1,0 +1,208 @@
+variable "bucket_name" {
+  description = "Name of the internal export bucket (globally unique, 3-63 lower-case characters)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "prefix" {
+  description = "Key prefix the task writes under (no leading or trailing slash). Lifecycle and replication apply to this prefix."
+  type        = string
+  default     = "exports"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix))
+    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
+  }
+}
+
+variable "kms_key_alias" {
+  description = "Alias (without the `alias/` prefix) of the customer-managed key created for the bucket and the task's log group. Defaults to `advana-export/<bucket_name>` with dots replaced by dashes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_alias == null || (can(regex("^[A-Za-z0-9/_-]{1,250}$", var.kms_key_alias)) && !startswith(coalesce(var.kms_key_alias, "-"), "aws/"))
+    error_message = "kms_key_alias must be 1-250 characters of A-Z, a-z, 0-9, '/', '_' and '-', and must not start with 'aws/'."
+  }
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period, in days, before the KMS key is deleted after a destroy."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30
+    error_message = "kms_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "writer_role_arns" {
+  description = "IAM roles that write exports (the task role). The key policy lets them use the key through S3 only (GenerateDataKey, Encrypt, Decrypt)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.writer_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "writer_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "reader_role_arns" {
+  description = "IAM roles in this account that may read exports from the internal bucket (operators, restore jobs). The key policy lets them decrypt through S3 only; their own IAM policy must still allow s3:GetObject."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "log_group_names" {
+  description = "CloudWatch Logs log groups (in this account and region) that may encrypt with the key. The key policy scopes CloudWatch Logs to exactly these groups."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for n in var.log_group_names : can(regex("^[A-Za-z0-9_./#-]{1,512}$", n))])
+    error_message = "log_group_names must be CloudWatch Logs log group names (1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#')."
+  }
+}
+
+variable "lifecycle_rules" {
+  description = "How long exports are kept in the internal bucket. `expiration_days` expires current exports under the prefix (null keeps them); `noncurrent_version_expiration_days` removes overwritten or deleted versions. Incomplete multipart uploads are always aborted after 1 day."
+  type = object({
+    expiration_days                    = optional(number, 30)
+    noncurrent_version_expiration_days = optional(number, 7)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = (var.lifecycle_rules.expiration_days == null || try(var.lifecycle_rules.expiration_days >= 1, false)) && var.lifecycle_rules.noncurrent_version_expiration_days != null && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
+    error_message = "lifecycle_rules.expiration_days must be null or >= 1 and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
+  }
+}
+
+variable "access_logging" {
+  description = "Server access logging: the target bucket (which must already accept S3 log delivery) and a key prefix. Null turns access logging off."
+  type = object({
+    target_bucket = string
+    target_prefix = optional(string, "s3-access/")
+  })
+  default = null
+
+  validation {
+    condition     = var.access_logging == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_logging.target_bucket))
+    error_message = "access_logging.target_bucket must be a bucket name, not an ARN."
+  }
+}
+
+variable "object_lock" {
+  description = "S3 Object Lock default retention for exports (WORM). Null leaves Object Lock off. Turning it on for an existing bucket replaces the bucket. COMPLIANCE mode cannot be shortened or removed by anyone, including the account root, until it expires."
+  type = object({
+    mode = optional(string, "GOVERNANCE")
+    days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
+    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete a bucket that still holds exports. Keep false outside tests."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "replication_enabled" {
+  description = "Whether exports are replicated to the partner (then `replication` is required). A flag of its own because the replication role must exist before the partner's key, whose ARN is part of `replication`."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "replication" {
+  description = <<-EOT
+    Cross-account replication of every export to the partner's bucket (used when `replication_enabled`).
+    - `destination_bucket_arn`: the partner bucket (`arn:aws:s3:::NAME`).
+    - `destination_account_id`: the partner's 12-digit account id; replicas are owned by that account.
+    - `destination_kms_key_arn`: the partner's KMS key that encrypts replicas.
+    - `storage_class`: storage class of replicas.
+    - `replication_time_control`: S3 Replication Time Control (15-minute SLA) with replication metrics.
+    - `metrics`: replication metrics and events without RTC.
+  EOT
+  type = object({
+    destination_bucket_arn   = string
+    destination_account_id   = string
+    destination_kms_key_arn  = string
+    storage_class            = optional(string, "STANDARD")
+    replication_time_control = optional(bool, false)
+    metrics                  = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.replication == null || can(regex("^[0-9]{12}$", var.replication.destination_account_id))
+    error_message = "replication.destination_account_id must be a 12-digit AWS account id."
+  }
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.replication.destination_bucket_arn))
+    error_message = "replication.destination_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::BUCKET)."
+  }
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.replication.destination_kms_key_arn))
+    error_message = "replication.destination_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias."
+  }
+
+  validation {
+    condition     = var.replication == null || contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], try(var.replication.storage_class, ""))
+    error_message = "replication.storage_class must be one of STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE."
+  }
+}
+
+variable "replication_role_name" {
+  description = "Name of the IAM role S3 assumes to replicate. Defaults to `<bucket_name>-replication` (truncated to 64 characters)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.replication_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.replication_role_name))
+    error_message = "replication_role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

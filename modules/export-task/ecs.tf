@@ -1,0 +1,118 @@
+locals {
+  uid = tostring(var.container_user.uid)
+  gid = tostring(var.container_user.gid)
+
+  # Configuration only (docs/contract.md); the credentials arrive through
+  # `secrets`. Null settings are left out so the secret's values apply.
+  environment = { for k, v in {
+    ADVANA_EXPORT_BUCKET      = var.bucket_name
+    ADVANA_EXPORT_PREFIX      = var.prefix
+    ADVANA_EXPORT_KMS_KEY_ID  = var.kms_key_arn
+    ADVANA_EXPORT_FORMAT      = var.dump.format
+    ADVANA_EXPORT_JOBS        = tostring(var.dump.jobs)
+    ADVANA_EXPORT_SCRATCH_DIR = local.scratch_path
+    ADVANA_EXPORT_RDS_IAM     = var.rds_iam_auth != null ? "true" : null
+    AWS_REGION                = local.region
+    PGHOST                    = var.database.host
+    PGPORT                    = var.database.port != null ? tostring(var.database.port) : null
+    PGDATABASE                = var.database.name
+    PGUSER                    = var.database.user != null ? var.database.user : try(var.rds_iam_auth.db_user, null)
+    PGSSLMODE                 = var.database.sslmode
+  } : k => v if v != null }
+
+  scratch_mount = [{ sourceVolume = "scratch", containerPath = local.scratch_path, readOnly = false }]
+
+  log_configuration = {
+    for c in ["permissions-init", "export"] : c => {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = local.region
+        awslogs-stream-prefix = c
+      }
+    }
+  }
+
+  containers = [
+    {
+      # Fargate bind mounts belong to root, so this short-lived container
+      # (same image) hands /scratch to the non-root user and exits. It is the
+      # one place anything runs as root: no network listener, read-only root
+      # filesystem, and CHOWN alone of root's capabilities (prepare-scratch
+      # sets the mode while root still owns the folder, so it needs no FOWNER).
+      name                   = "permissions-init"
+      image                  = var.image
+      essential              = false
+      user                   = "0"
+      command                = ["prepare-scratch", "--path", local.scratch_path, "--uid", local.uid, "--gid", local.gid]
+      readonlyRootFilesystem = true
+      privileged             = false
+      mountPoints            = local.scratch_mount
+      linuxParameters = {
+        capabilities = {
+          # Fargate cannot add capabilities back after "ALL", so drop every
+          # Docker default except CHOWN.
+          drop = ["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
+        }
+      }
+      logConfiguration = local.log_configuration["permissions-init"]
+    },
+    {
+      name                   = "export"
+      image                  = var.image
+      essential              = true
+      user                   = "${local.uid}:${local.gid}"
+      command                = ["export"]
+      readonlyRootFilesystem = true
+      privileged             = false
+      mountPoints            = local.scratch_mount
+      dependsOn              = [{ containerName = "permissions-init", condition = "SUCCESS" }]
+      linuxParameters = {
+        capabilities = { drop = ["ALL"] }
+      }
+      environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+      secrets = var.db_secret_arn == null ? [] : [
+        { name = "ADVANA_EXPORT_DB_SECRET", valueFrom = var.db_secret_arn },
+      ]
+      stopTimeout      = var.stop_timeout
+      logConfiguration = local.log_configuration["export"]
+    },
+  ]
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(var.task_size.cpu)
+  memory                   = tostring(var.task_size.memory)
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions    = jsonencode(local.containers)
+
+  runtime_platform {
+    operating_system_family = var.runtime_platform.operating_system_family
+    cpu_architecture        = var.runtime_platform.cpu_architecture
+  }
+
+  # Fargate task storage; bind-mounted into both containers at /scratch.
+  volume {
+    name = "scratch"
+  }
+
+  dynamic "ephemeral_storage" {
+    for_each = var.ephemeral_storage_gib != null ? [var.ephemeral_storage_gib] : []
+    content {
+      size_in_gib = ephemeral_storage.value
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.db_secret_arn != null || var.rds_iam_auth != null
+      error_message = "Give db_secret_arn (password authentication) or rds_iam_auth (IAM authentication): the task has no other way to log in."
+    }
+  }
+}

@@ -1,0 +1,136 @@
+# Two roles, each scoped to the exact ARNs it needs: the execution role is
+# what ECS uses to start the task (image, logs, the database secret); the task
+# role is what the export program uses (S3 prefix, bucket key, RDS IAM auth).
+
+data "aws_iam_policy_document" "ecs_tasks_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name                 = "${var.name}-execution"
+  description          = "ECS starts the ${var.name} export task with this role: image pull, logs, database secret"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  dynamic "statement" {
+    for_each = local.ecr_repository_arn != null ? [1] : []
+    content {
+      sid     = "GetEcrToken"
+      actions = ["ecr:GetAuthorizationToken"]
+      # GetAuthorizationToken has no resource-level permissions: AWS accepts only "*".
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.ecr_repository_arn != null ? [1] : []
+    content {
+      sid       = "PullTaskImage"
+      actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      resources = [local.ecr_repository_arn]
+    }
+  }
+
+  statement {
+    sid       = "WriteTaskLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.db_secret_arn != null ? [1] : []
+    content {
+      sid       = "ReadDatabaseSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.db_secret_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.db_secret_kms_key_arn != null ? [1] : []
+    content {
+      sid       = "DecryptDatabaseSecret"
+      actions   = ["kms:Decrypt"]
+      resources = [var.db_secret_kms_key_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "start-export-task"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+resource "aws_iam_role" "task" {
+  name                 = "${var.name}-task"
+  description          = "The ${var.name} export program: write exports to s3://${var.bucket_name}/${var.prefix}/"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
+}
+
+# Exactly the calls docs/contract.md lists for the task.
+data "aws_iam_policy_document" "task" {
+  statement {
+    sid       = "WriteExports"
+    actions   = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectTagging"]
+    resources = ["${local.bucket_arn}/${var.prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListOwnMultipartUploads"
+    actions   = ["s3:ListBucketMultipartUploads"]
+    resources = [local.bucket_arn]
+  }
+
+  # Multipart uploads with SSE-KMS need kms:Decrypt to complete.
+  statement {
+    sid       = "EncryptExports"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.rds_iam_auth != null ? [var.rds_iam_auth] : []
+    content {
+      sid       = "ConnectWithRdsIamToken"
+      actions   = ["rds-db:connect"]
+      resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${statement.value.db_resource_id}/${statement.value.db_user}"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  name   = "write-exports"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task.json
+}

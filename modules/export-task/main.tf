@@ -1,0 +1,20 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  bucket_arn     = "arn:${local.partition}:s3:::${var.bucket_name}"
+  log_group_name = coalesce(var.log_group_name, "/ecs/${var.name}")
+  scratch_path   = "/scratch"
+
+  # ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST] -> its ARN,
+  # so the execution role can pull from exactly that repository.
+  ecr = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com[^/]*/([^:@]+)", var.image), null)
+  ecr_repository_arn = local.ecr == null ? null : (
+    "arn:${local.partition}:ecr:${local.ecr[1]}:${local.ecr[0]}:repository/${local.ecr[2]}"
+  )
+}

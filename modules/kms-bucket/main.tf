@@ -1,0 +1,39 @@
+# Internal building block shared by export-bucket and replication-destination:
+# a bucket that only holds SSE-KMS objects under its own customer-managed key.
+# The calling module validates user input and adds who may use the key and
+# the bucket through key_policy_documents and bucket_policy_documents.
+
+module "kms" {
+  source = "../kms-key"
+
+  alias                = var.kms_key_alias
+  description          = var.kms_key_description
+  deletion_window_days = var.kms_key_deletion_window_days
+  policy_documents     = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
+  tags                 = var.tags
+}
+
+data "aws_region" "current" {}
+
+# Readers named by the caller may decrypt objects, through S3 only.
+data "aws_iam_policy_document" "readers" {
+  dynamic "statement" {
+    for_each = length(var.reader_role_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadersDecryptThroughS3"
+      actions   = ["kms:Decrypt"]
+      resources = ["*"] # In a key policy "*" means this key and nothing else.
+
+      principals {
+        type        = "AWS"
+        identifiers = var.reader_role_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${data.aws_region.current.name}.amazonaws.com"]
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+# Inputs of an internal module: the calling module validates what users give.
+
+variable "bucket_name" {
+  description = "Name of the bucket."
+  type        = string
+  nullable    = false
+}
+
+variable "kms_key_alias" {
+  description = "Alias (without `alias/`) of the bucket's customer-managed key."
+  type        = string
+  nullable    = false
+}
+
+variable "kms_key_description" {
+  description = "Description of the bucket's customer-managed key."
+  type        = string
+  nullable    = false
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Waiting period, in days, before the key is deleted after a destroy."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "key_policy_documents" {
+  description = "Policy documents (JSON) added to the key policy: who may use the key."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "reader_role_arns" {
+  description = "Roles that may decrypt the bucket's objects through S3 (their IAM policy must still allow s3:GetObject)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "bucket_policy_documents" {
+  description = "Policy documents (JSON) added to the bucket policy after the TLS and encryption denials."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "lifecycle_rules" {
+  description = "Lifecycle under `prefix` (a key prefix ending in `/`, or \"\" for the whole bucket): expire current objects after `expiration_days` (null keeps them) and non-current versions after `noncurrent_version_expiration_days`. Incomplete multipart uploads are always aborted after 1 day."
+  type = object({
+    prefix                             = string
+    expiration_days                    = optional(number)
+    noncurrent_version_expiration_days = number
+  })
+  nullable = false
+
+  validation {
+    condition     = var.lifecycle_rules.prefix == "" || endswith(var.lifecycle_rules.prefix, "/")
+    error_message = "lifecycle_rules.prefix must be empty or end with '/'."
+  }
+}
+
+variable "access_logging" {
+  description = "Server access logging target (bucket name and key prefix); null turns it off."
+  type = object({
+    target_bucket = string
+    target_prefix = string
+  })
+  default = null
+}
+
+variable "object_lock" {
+  description = "Object Lock default retention (mode and days); null turns Object Lock off."
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete a bucket that still holds objects."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

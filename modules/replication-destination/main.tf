@@ -1,0 +1,77 @@
+# The partner's ("Advana") side: a bucket and key that accept replicas from
+# exactly one source replication role, and make the partner their owner.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  bucket_arn     = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket_name}"
+  s3_via_service = "s3.${data.aws_region.current.name}.amazonaws.com"
+}
+
+module "bucket" {
+  source = "../kms-bucket"
+
+  bucket_name             = var.bucket_name
+  reader_role_arns        = var.reader_role_arns
+  kms_key_alias           = coalesce(var.kms_key_alias, "advana-import/${replace(var.bucket_name, ".", "-")}")
+  kms_key_description     = "Encrypts PostgreSQL export replicas from account ${var.source_account_id} in s3://${var.bucket_name}"
+  key_policy_documents    = [data.aws_iam_policy_document.kms.json]
+  bucket_policy_documents = [data.aws_iam_policy_document.bucket.json]
+
+  lifecycle_rules = {
+    prefix                             = "${var.prefix}/"
+    expiration_days                    = var.lifecycle_rules.expiration_days
+    noncurrent_version_expiration_days = var.lifecycle_rules.noncurrent_version_expiration_days
+  }
+
+  object_lock   = var.object_lock
+  force_destroy = var.force_destroy
+  tags          = var.tags
+}
+
+data "aws_iam_policy_document" "kms" {
+  statement {
+    sid       = "SourceReplicationEncryptsReplicas"
+    actions   = ["kms:Encrypt"]
+    resources = ["*"] # In a key policy "*" means this key and nothing else.
+
+    principals {
+      type        = "AWS"
+      identifiers = [var.source_replication_role_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.s3_via_service]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  # S3 checks the destination's versioning before it replicates.
+  statement {
+    sid       = "SourceReplicationReadsVersioning"
+    actions   = ["s3:GetBucketVersioning"]
+    resources = [local.bucket_arn]
+
+    principals {
+      type        = "AWS"
+      identifiers = [var.source_replication_role_arn]
+    }
+  }
+
+  # No s3:ReplicateDelete: the source does not replicate deletes.
+  statement {
+    sid       = "SourceReplicationWritesReplicas"
+    actions   = ["s3:ObjectOwnerOverrideToBucketOwner", "s3:ReplicateObject", "s3:ReplicateTags"]
+    resources = ["${local.bucket_arn}/${var.prefix}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [var.source_replication_role_arn]
+    }
+  }
+}

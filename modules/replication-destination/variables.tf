@@ -1,0 +1,110 @@
+variable "bucket_name" {
+  description = "Name of the partner's bucket that receives replicas (globally unique, 3-63 lower-case characters)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "prefix" {
+  description = "Key prefix replicas arrive under: the source module's `prefix` (no leading or trailing slash)."
+  type        = string
+  default     = "exports"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix))
+    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
+  }
+}
+
+variable "source_account_id" {
+  description = "12-digit id of the AWS account that sends the exports."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
+    error_message = "source_account_id must be a 12-digit AWS account id."
+  }
+}
+
+variable "source_replication_role_arn" {
+  description = "ARN of the source account's S3 replication role (the source module's `replication_role_arn` output). Only this role may write replicas."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.source_replication_role_arn))
+    error_message = "source_replication_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "reader_role_arns" {
+  description = "IAM roles in the partner account that read the exports. The key policy lets them decrypt through S3; their own IAM policy must still allow s3:GetObject."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "kms_key_alias" {
+  description = "Alias (without `alias/`) of the key that encrypts replicas. Defaults to `advana-import/<bucket_name>` with dots replaced by dashes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_alias == null || (can(regex("^[A-Za-z0-9/_-]{1,250}$", coalesce(var.kms_key_alias, "-"))) && !startswith(coalesce(var.kms_key_alias, "-"), "aws/"))
+    error_message = "kms_key_alias must be 1-250 characters of A-Z, a-z, 0-9, '/', '_' and '-', and must not start with 'aws/'."
+  }
+}
+
+variable "lifecycle_rules" {
+  description = "How long replicas are kept: `expiration_days` expires current replicas (null keeps them); `noncurrent_version_expiration_days` removes overwritten versions."
+  type = object({
+    expiration_days                    = optional(number)
+    noncurrent_version_expiration_days = optional(number, 30)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = (var.lifecycle_rules.expiration_days == null || try(var.lifecycle_rules.expiration_days >= 1, false)) && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
+    error_message = "lifecycle_rules.expiration_days must be null or >= 1 and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
+  }
+}
+
+variable "object_lock" {
+  description = "Object Lock default retention for replicas; required when the source bucket uses Object Lock. Null leaves it off."
+  type = object({
+    mode = optional(string, "GOVERNANCE")
+    days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
+    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete the bucket while it holds replicas. Keep false outside tests."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,84 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  cluster_arn  = var.cluster_arn != null ? var.cluster_arn : aws_ecs_cluster.this[0].arn
+  cluster_name = split("/", local.cluster_arn)[1]
+
+  # arn:...:task-definition/FAMILY:REV -> any revision of FAMILY
+  task_definition_family_arn = "${regex("^(.*:task-definition/[^:]+):[0-9]+$", var.task_definition_arn)[0]}:*"
+
+  # Known before the resources exist, so policies can name them without cycles.
+  schedule_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}"
+  failure_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}-failed"
+  alarm_name        = "${var.name}-no-successful-export"
+  alarm_arn         = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name}"
+  topic_arn         = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
+}
+
+resource "aws_ecs_cluster" "this" {
+  count = var.cluster_arn == null ? 1 : 0
+
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = var.tags
+}
+
+# Encrypts the dead-letter queue and the alert topic. EventBridge and
+# CloudWatch alarms must be able to use it to deliver to them.
+module "kms" {
+  source = "../kms-key"
+
+  alias            = "${var.name}-alerts"
+  description      = "Encrypts the ${var.name} export schedule's dead-letter queue and alert topic"
+  policy_documents = [data.aws_iam_policy_document.kms.json]
+  tags             = var.tags
+}
+
+data "aws_iam_policy_document" "kms" {
+  statement {
+    sid       = "EventBridgeAndAlarmsDeliver"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"] # In a key policy "*" means this key and nothing else.
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  # Lets IAM policies in this account grant reading the queue and topic
+  # (operators, subscribers), through those two services only.
+  statement {
+    sid       = "AccountReadsThroughSqsAndSns"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"] # This key only (key policy).
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sns.${local.region}.amazonaws.com", "sqs.${local.region}.amazonaws.com"]
+    }
+  }
+}

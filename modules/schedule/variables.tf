@@ -1,0 +1,185 @@
+variable "name" {
+  description = "Name of the schedule's resources (rules, role, queue, topic, alarm, and the cluster when one is created)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
+    error_message = "name must be 1-40 characters of A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit."
+  }
+}
+
+variable "schedule_expression" {
+  description = "When the export runs: an EventBridge `rate(...)` or `cron(...)` expression (UTC)."
+  type        = string
+  default     = "rate(12 hours)"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(N unit) with unit minute/hour/day for N = 1 and minutes/hours/days otherwise (e.g. rate(12 hours)), or cron(m h dom mon dow year)."
+  }
+}
+
+variable "enabled" {
+  description = "Whether the schedule rule runs the task. Alerting stays on either way."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "cluster_arn" {
+  description = "ARN of the ECS cluster to run the task on. Null creates a cluster named after `name` (Container Insights on)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cluster_arn == null || can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}$", coalesce(var.cluster_arn, "-")))
+    error_message = "cluster_arn must be an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)."
+  }
+}
+
+variable "task_definition_arn" {
+  description = "ARN (with revision) of the export task definition (the export-task module's `task_definition_arn`)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/[A-Za-z0-9_-]{1,255}:[0-9]+$", var.task_definition_arn))
+    error_message = "task_definition_arn must be an ECS task definition ARN with its revision (arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:N)."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of the task's task role; the events role may pass exactly this role and the execution role."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.task_role_arn))
+    error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "ARN of the task's execution role; the events role may pass exactly this role and the task role."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.execution_role_arn))
+    error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the task runs in (they need a route to S3, ECR, CloudWatch Logs, Secrets Manager and the database: NAT or VPC endpoints). The task never gets a public IP."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must be a non-empty list of subnet ids (subnet-0123456789abcdef0)."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the task (egress to the database and AWS endpoints; no ingress needed)."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.security_group_ids) > 0 && length(var.security_group_ids) <= 5 && alltrue([for s in var.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "security_group_ids must be 1-5 security group ids (sg-0123456789abcdef0)."
+  }
+}
+
+variable "platform_version" {
+  description = "Fargate platform version (LATEST or e.g. 1.4.0)."
+  type        = string
+  default     = "LATEST"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$", var.platform_version))
+    error_message = "platform_version must be LATEST or a version such as 1.4.0."
+  }
+}
+
+variable "retry_policy" {
+  description = "How long and how often EventBridge retries a RunTask that fails (e.g. capacity); after that the event goes to the dead-letter queue."
+  type = object({
+    maximum_event_age_in_seconds = optional(number, 3600)
+    maximum_retry_attempts       = optional(number, 3)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.retry_policy.maximum_event_age_in_seconds >= 60 && var.retry_policy.maximum_event_age_in_seconds <= 86400 && var.retry_policy.maximum_retry_attempts >= 0 && var.retry_policy.maximum_retry_attempts <= 185
+    error_message = "retry_policy.maximum_event_age_in_seconds must be 60-86400 and retry_policy.maximum_retry_attempts 0-185."
+  }
+}
+
+variable "log_group_name" {
+  description = "Log group the export container logs to (the export-task module's `log_group_name`); the missed-run alarm counts its `export_succeeded` events."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_./#-]{1,512}$", var.log_group_name))
+    error_message = "log_group_name must be 1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for failure and missed-run alerts. Null creates a KMS-encrypted topic; a given topic must let events.amazonaws.com and cloudwatch.amazonaws.com publish (and use its key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.alarm_topic_arn, "-")))
+    error_message = "alarm_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)."
+  }
+}
+
+variable "missed_run_alarm_hours" {
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from a rate() schedule as the interval plus 2 hours (14 for rate(12 hours)), and uses 26 for a cron() schedule."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 1 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
+    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days)."
+  }
+}
+
+variable "dead_letter_retention_seconds" {
+  description = "How long the dead-letter queue keeps undelivered events (60 s to 14 days)."
+  type        = number
+  default     = 1209600
+  nullable    = false
+
+  validation {
+    condition     = var.dead_letter_retention_seconds >= 60 && var.dead_letter_retention_seconds <= 1209600
+    error_message = "dead_letter_retention_seconds must be between 60 and 1209600 (14 days)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.permissions_boundary_arn, "-")))
+    error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,94 @@
+output "bucket_name" {
+  description = "Name of the internal export bucket."
+  value       = module.bucket.bucket_name
+}
+
+output "bucket_arn" {
+  description = "ARN of the internal export bucket."
+  value       = module.bucket.bucket_arn
+}
+
+output "prefix" {
+  description = "Key prefix exports are written under (and replicated from)."
+  value       = module.bucket.prefix
+}
+
+output "kms_key_arn" {
+  description = "ARN of the customer-managed KMS key that encrypts exports and the task's logs."
+  value       = module.bucket.kms_key_arn
+}
+
+output "task_definition_arn" {
+  description = "ARN (with revision) of the export task definition."
+  value       = module.task.task_definition_arn
+}
+
+output "task_definition_family" {
+  description = "Family of the export task definition."
+  value       = module.task.task_definition_family
+}
+
+output "task_role_arn" {
+  description = "ARN of the task role (writes exports)."
+  value       = module.task.task_role_arn
+}
+
+output "execution_role_arn" {
+  description = "ARN of the execution role (image pull, logs, database secret)."
+  value       = module.task.execution_role_arn
+}
+
+output "events_role_arn" {
+  description = "ARN of the role EventBridge runs the task with."
+  value       = module.schedule.events_role_arn
+}
+
+output "replication_role_arn" {
+  description = "ARN of the S3 replication role. The partner's bucket and key policies must trust exactly this role."
+  value       = module.bucket.replication_role_arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch Logs group of the task (JSON events, one per line)."
+  value       = module.task.log_group_name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster the task runs on (given or created)."
+  value       = module.schedule.cluster_arn
+}
+
+output "schedule_rule_arn" {
+  description = "ARN of the EventBridge rule that runs the export."
+  value       = module.schedule.rule_arn
+}
+
+output "failure_rule_arn" {
+  description = "ARN of the EventBridge rule that alerts on a failed run."
+  value       = module.schedule.failure_rule_arn
+}
+
+output "missed_run_alarm_arn" {
+  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows."
+  value       = module.schedule.missed_run_alarm_arn
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic that receives alerts (subscribe your on-call here)."
+  value       = module.schedule.alarm_topic_arn
+}
+
+output "dead_letter_queue_arn" {
+  description = "ARN of the SQS queue that keeps events EventBridge could not deliver."
+  value       = module.schedule.dead_letter_queue_arn
+}
+
+output "partner" {
+  description = "What the partner (Advana) puts into modules/replication-destination on their side."
+  value = {
+    source_account_id           = data.aws_caller_identity.current.account_id
+    source_replication_role_arn = module.bucket.replication_role_arn
+    source_bucket_arn           = module.bucket.bucket_arn
+    prefix                      = module.bucket.prefix
+  }
+}

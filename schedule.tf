@@ -1,0 +1,23 @@
+module "schedule" {
+  source = "./modules/schedule"
+
+  name                = var.name
+  schedule_expression = var.schedule_expression
+  enabled             = var.schedule_enabled
+  cluster_arn         = var.cluster_arn
+  platform_version    = var.platform_version
+  subnet_ids          = var.subnet_ids
+  security_group_ids  = var.security_group_ids
+  retry_policy        = var.retry_policy
+
+  task_definition_arn = module.task.task_definition_arn
+  task_role_arn       = module.task.task_role_arn
+  execution_role_arn  = module.task.execution_role_arn
+  log_group_name      = module.task.log_group_name
+
+  alarm_topic_arn        = var.alarm_topic_arn
+  missed_run_alarm_hours = var.missed_run_alarm_hours
+
+  permissions_boundary_arn = var.permissions_boundary_arn
+  tags                     = var.tags
+}

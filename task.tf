@@ -1,0 +1,27 @@
+module "task" {
+  source = "./modules/export-task"
+
+  name                  = var.name
+  image                 = var.image
+  task_size             = var.task_size
+  ephemeral_storage_gib = var.ephemeral_storage_gib
+  runtime_platform      = var.runtime_platform
+  container_user        = var.container_user
+  stop_timeout          = var.stop_timeout
+
+  bucket_name = local.bucket_name
+  prefix      = var.prefix
+  kms_key_arn = module.bucket.kms_key_arn
+  dump        = var.dump
+
+  database              = var.database
+  db_secret_arn         = var.db_secret_arn
+  db_secret_kms_key_arn = var.db_secret_kms_key_arn
+  rds_iam_auth          = var.rds_iam_auth
+
+  log_group_name     = local.log_group_name
+  log_retention_days = var.log_retention_days
+
+  permissions_boundary_arn = var.permissions_boundary_arn
+  tags                     = var.tags
+}

@@ -1,0 +1,217 @@
+package test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+// motoGaps are the differences a plan after apply shows only because the
+// emulator does not store part of what it was sent. Each is listed with the
+// reason; anything else in that plan is drift and fails the test.
+var motoGaps = map[string][]string{
+	replConfig: {
+		"rule.filter.prefix: moto does not store a replication rule's filter prefix",
+		"rule.source_selection_criteria: moto does not store source_selection_criteria",
+	},
+}
+
+// TestCompleteApply applies examples/complete (source account, partner
+// account, replication between them) to the emulator, reads every part back
+// through the AWS SDK, plans again to prove there is no drift, checks the
+// controls that need real ARNs on that plan, and destroys everything.
+func TestCompleteApply(t *testing.T) {
+	t.Parallel()
+	id := uniqueName("apply")
+	dir := copyToTemp(t, "examples/complete")
+	pointAtMoto(t, dir, "", "partner")
+	opts := tfOptions(t, dir, completeVars(id))
+
+	// Destroy at the end, whatever happens after this line.
+	defer terraform.Destroy(t, opts)
+
+	// Apply both accounts' halves.
+	terraform.InitAndApply(t, opts)
+
+	// Read back through the AWS SDK.
+	assertAppliedInAWS(t, id, terraform.Output(t, opts, "kms_key_arn"), terraform.Output(t, opts, "partner_kms_key_arn"))
+
+	// Plan again: nothing may change except the emulator's known gaps.
+	opts.PlanFilePath = filepath.Join(dir, "after-apply.tfplan")
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+	assertNoDrift(t, plan)
+
+	// The same controls as the fresh plan, and those that name real ARNs.
+	assertPlanControls(t, plan, "rate(12 hours)", 365)
+	assertAppliedControls(t, plan)
+}
+
+// assertNoDrift fails on every planned change that is not a listed moto gap.
+func assertNoDrift(t *testing.T, plan *terraform.PlanStruct) {
+	t.Helper()
+	for addr, rc := range plan.ResourceChangesMap {
+		if rc.Change.Actions.NoOp() || rc.Change.Actions.Read() {
+			continue
+		}
+		gaps, known := motoGaps[addr]
+		if !known || !rc.Change.Actions.Update() {
+			t.Errorf("drift after apply: %s %v", addr, rc.Change.Actions)
+			continue
+		}
+		before := withoutReplicationGaps(rc.Change.Before)
+		after := withoutReplicationGaps(rc.Change.After)
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("drift after apply in %s beyond the moto gaps %v:\nbefore %v\nafter  %v", addr, gaps, before, after)
+		}
+	}
+}
+
+// withoutReplicationGaps drops the replication rule fields moto forgets.
+func withoutReplicationGaps(v interface{}) interface{} {
+	b, _ := json.Marshal(v)
+	var m map[string]interface{}
+	_ = json.Unmarshal(b, &m)
+	for _, r := range stringKeyedList(m["rule"]) {
+		delete(r, "source_selection_criteria")
+		for _, f := range stringKeyedList(r["filter"]) {
+			delete(f, "prefix")
+		}
+	}
+	return m
+}
+
+func stringKeyedList(v interface{}) []map[string]interface{} {
+	var out []map[string]interface{}
+	l, _ := v.([]interface{})
+	for _, e := range l {
+		if m, ok := e.(map[string]interface{}); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// awsConfig points SDK clients at the emulator.
+func awsConfig() aws.Config {
+	return aws.Config{
+		Region:       testenv.MotoRegion,
+		Credentials:  credentials.NewStaticCredentialsProvider(testenv.MotoAccessKey, testenv.MotoSecretKey, ""),
+		BaseEndpoint: aws.String(moto.Endpoint),
+	}
+}
+
+// assertAppliedInAWS reads the applied resources back through the AWS API.
+func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := awsConfig()
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	bucket := aws.String(id + "-exports")
+	partner := aws.String(id + "-advana")
+
+	// Bucket: SSE-KMS with our key and a bucket key.
+	enc, err := s3c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: bucket})
+	require.NoError(t, err)
+	rule := enc.ServerSideEncryptionConfiguration.Rules[0]
+	assert.Equal(t, "aws:kms", string(rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm))
+	assert.Equal(t, keyARN, aws.ToString(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID))
+	assert.True(t, aws.ToBool(rule.BucketKeyEnabled))
+
+	for _, b := range []*string{bucket, partner} {
+		ver, err := s3c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+		require.NoError(t, err)
+		assert.Equal(t, "Enabled", string(ver.Status), "versioning of %s", *b)
+
+		pab, err := s3c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+		require.NoError(t, err)
+		c := pab.PublicAccessBlockConfiguration
+		assert.True(t, aws.ToBool(c.BlockPublicAcls) && aws.ToBool(c.BlockPublicPolicy) && aws.ToBool(c.IgnorePublicAcls) && aws.ToBool(c.RestrictPublicBuckets), "public access block of %s", *b)
+
+		own, err := s3c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+		require.NoError(t, err)
+		assert.Equal(t, "BucketOwnerEnforced", string(own.OwnershipControls.Rules[0].ObjectOwnership))
+
+		pol, err := s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+		require.NoError(t, err)
+		assert.Contains(t, aws.ToString(pol.Policy), "aws:SecureTransport", "TLS-only policy on %s", *b)
+	}
+
+	// Replication: to the partner's bucket, account and key, owned by them.
+	repl, err := s3c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: bucket})
+	require.NoError(t, err)
+	require.Len(t, repl.ReplicationConfiguration.Rules, 1)
+	rr := repl.ReplicationConfiguration.Rules[0]
+	assert.Equal(t, "Enabled", string(rr.Status))
+	assert.Equal(t, "arn:aws:s3:::"+*partner, aws.ToString(rr.Destination.Bucket))
+	assert.Equal(t, testenv.MotoAccountID, aws.ToString(rr.Destination.Account))
+	assert.Equal(t, "Destination", string(rr.Destination.AccessControlTranslation.Owner))
+	assert.Equal(t, partnerKeyARN, aws.ToString(rr.Destination.EncryptionConfiguration.ReplicaKmsKeyID))
+	assert.True(t, strings.HasSuffix(aws.ToString(repl.ReplicationConfiguration.Role), ":role/"+id+"-replication"))
+
+	// Key rotation on our key and the partner's.
+	kmsc := kms.NewFromConfig(cfg)
+	for _, k := range []string{keyARN, partnerKeyARN} {
+		rot, err := kmsc.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k)})
+		require.NoError(t, err)
+		assert.True(t, rot.KeyRotationEnabled, "rotation of %s", k)
+	}
+
+	// Task definition: the two containers as the contract says.
+	ecsc := ecs.NewFromConfig(cfg)
+	td, err := ecsc.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(id)})
+	require.NoError(t, err)
+	require.Len(t, td.TaskDefinition.ContainerDefinitions, 2)
+	for _, c := range td.TaskDefinition.ContainerDefinitions {
+		assert.True(t, aws.ToBool(c.ReadonlyRootFilesystem), "%s read-only root", aws.ToString(c.Name))
+		switch aws.ToString(c.Name) {
+		case "permissions-init":
+			assert.Equal(t, "0", aws.ToString(c.User))
+			assert.False(t, aws.ToBool(c.Essential))
+		case "export":
+			assert.Equal(t, "1000:1000", aws.ToString(c.User))
+			assert.Equal(t, []string{"ALL"}, c.LinuxParameters.Capabilities.Drop)
+			require.Len(t, c.DependsOn, 1)
+			assert.Equal(t, "SUCCESS", string(c.DependsOn[0].Condition))
+			require.Len(t, c.Secrets, 1)
+			assert.Equal(t, testDBSecretARN, aws.ToString(c.Secrets[0].ValueFrom))
+		default:
+			t.Errorf("unexpected container %s", aws.ToString(c.Name))
+		}
+	}
+
+	// Schedule: the rule and its ECS target without a public IP.
+	ebc := eventbridge.NewFromConfig(cfg)
+	r, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id)})
+	require.NoError(t, err)
+	assert.Equal(t, "rate(12 hours)", aws.ToString(r.ScheduleExpression))
+	targets, err := ebc.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(id)})
+	require.NoError(t, err)
+	require.Len(t, targets.Targets, 1)
+	net := targets.Targets[0].EcsParameters.NetworkConfiguration.AwsvpcConfiguration
+	assert.Equal(t, "DISABLED", string(net.AssignPublicIp))
+	assert.NotNil(t, targets.Targets[0].DeadLetterConfig, "dead-letter queue")
+
+	// Log group: encrypted with our key, kept 731 days.
+	logc := cloudwatchlogs.NewFromConfig(cfg)
+	lg, err := logc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/ecs/" + id)})
+	require.NoError(t, err)
+	require.Len(t, lg.LogGroups, 1)
+	assert.EqualValues(t, 731, aws.ToInt32(lg.LogGroups[0].RetentionInDays))
+	assert.Equal(t, keyARN, aws.ToString(lg.LogGroups[0].KmsKeyId))
+}

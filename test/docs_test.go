@@ -1,0 +1,73 @@
+package test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+var (
+	tfBlock     = regexp.MustCompile(`(?m)^(variable|output) "([A-Za-z0-9_-]+)"`)
+	readmeEntry = regexp.MustCompile(`<a name="(input|output)_([A-Za-z0-9_-]+)"></a>`)
+)
+
+// TestReadmesListEveryInputAndOutput fails when a module's README table
+// (written by `make docs`) misses a variable or output, or lists one that no
+// longer exists, so stale docs fail CI without running terraform-docs.
+func TestReadmesListEveryInputAndOutput(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	dirs, err := filepath.Glob(filepath.Join(root, "modules", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range append([]string{root}, dirs...) {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			inCode := map[string]bool{}
+			files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range tfBlock.FindAllStringSubmatch(string(b), -1) {
+					inCode[kind(m[1])+" "+m[2]] = true
+				}
+			}
+			readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+			if err != nil {
+				t.Fatalf("module has no README.md: %v", err)
+			}
+			inDocs := map[string]bool{}
+			for _, m := range readmeEntry.FindAllStringSubmatch(string(readme), -1) {
+				inDocs[m[1]+" "+m[2]] = true
+			}
+			assert.NotEmpty(t, inCode, "no variables or outputs found")
+			assert.Empty(t, missing(inCode, inDocs), "in the code but not in README.md (run make docs)")
+			assert.Empty(t, missing(inDocs, inCode), "in README.md but no longer in the code (run make docs)")
+		})
+	}
+}
+
+func kind(block string) string {
+	if block == "variable" {
+		return "input"
+	}
+	return "output"
+}
+
+func missing(want, have map[string]bool) []string {
+	var out []string
+	for k := range want {
+		if !have[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,31 @@
+// Package test is the Terratest suite of the Terraform module: plan tests on
+// the examples, validation tests on the root module, apply tests against a
+// local AWS emulator (moto) and documentation checks. Nothing here needs a
+// cloud account or the Terraform registry: the aws provider comes from the
+// filesystem mirror named in terraform.tfrc.
+package test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+// moto is the one emulator every test in this package talks to; resource
+// names carry a random id, so parallel tests never collide in it.
+var moto *testenv.Moto
+
+func TestMain(m *testing.M) {
+	var err error
+	moto, err = testenv.StartMoto(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start moto:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	moto.Stop()
+	os.Exit(code)
+}

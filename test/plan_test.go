@@ -1,0 +1,97 @@
+package test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestCompletePlan plans examples/complete (both accounts, every notable
+// input) and checks on the plan JSON every control that is known before
+// apply. The controls that name ARNs created by the apply are checked on the
+// plan after apply in TestCompleteApply.
+func TestCompletePlan(t *testing.T) {
+	t.Parallel()
+	id := uniqueName("plan")
+	dir := copyToTemp(t, "examples/complete")
+	pointAtMoto(t, dir, "", "partner")
+	vars := completeVars(id)
+	vars["access_log_bucket"] = id + "-access-logs"
+	opts := tfOptions(t, dir, vars)
+	opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
+
+	// Plan (the emulator only answers the account-id lookup) and parse the JSON.
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+
+	assertPlanControls(t, plan, "rate(12 hours)", 365)
+
+	// Inputs of the complete example reach the resources.
+	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")
+	assert.EqualValues(t, 731, logs["retention_in_days"])
+	td := resource(t, plan, taskMod+".aws_ecs_task_definition.this")
+	assert.Equal(t, "2048", td["cpu"])
+	assert.Equal(t, "8192", td["memory"])
+	assert.EqualValues(t, 100, at(td, "ephemeral_storage", 0, "size_in_gib"))
+	assert.Equal(t, "ARM64", at(td, "runtime_platform", 0, "cpu_architecture"))
+	logging := resource(t, plan, srcBucket+".aws_s3_bucket_logging.this[0]")
+	assert.Equal(t, id+"-access-logs", logging["target_bucket"])
+	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run")
+	assert.EqualValues(t, 14, alarm["evaluation_periods"])
+	assert.EqualValues(t, 3600, alarm["period"])
+	target := resource(t, plan, schedMod+".aws_cloudwatch_event_target.this")
+	assert.Equal(t, "1.4.0", at(target, "ecs_target", 0, "platform_version"))
+	assert.Equal(t, []interface{}{testSubnet}, at(target, "ecs_target", 0, "network_configuration", 0, "subnets"))
+	assert.EqualValues(t, 5, at(target, "retry_policy", 0, "maximum_retry_attempts"))
+	assert.NotNil(t, at(target, "dead_letter_config", 0), "dead-letter queue")
+
+	// Every resource that takes tags carries the caller's.
+	for addr, r := range plan.ResourcePlannedValuesMap {
+		if tags, ok := r.AttributeValues["tags"].(map[string]interface{}); ok {
+			assert.Equal(t, "advana-export", tags["Project"], "%s tags", addr)
+		}
+	}
+}
+
+// TestMinimalPlan plans examples/minimal and checks the secure defaults a
+// caller gets without asking: schedule, retention, a created cluster and
+// encrypted topic, no force_destroy, the smallest sensible task.
+func TestMinimalPlan(t *testing.T) {
+	t.Parallel()
+	dir := copyToTemp(t, "examples/minimal")
+	pointAtMoto(t, dir, "")
+	opts := tfOptions(t, dir, minimalVars(uniqueName("min")))
+	opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
+
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+
+	const (
+		bucket = "module.advana_export.module.bucket.module.bucket"
+		task   = "module.advana_export.module.task"
+		sched  = "module.advana_export.module.schedule"
+	)
+	assert.Equal(t, "rate(12 hours)", resource(t, plan, sched+".aws_cloudwatch_event_rule.this")["schedule_expression"])
+	assert.Equal(t, "ENABLED", resource(t, plan, sched+".aws_cloudwatch_event_rule.this")["state"])
+	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this")["retention_in_days"])
+	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
+	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"])
+	assert.Equal(t, "advana-export-123456789012-us-east-1", resource(t, plan, bucket+".aws_s3_bucket.this")["bucket"])
+	td := resource(t, plan, task+".aws_ecs_task_definition.this")
+	assert.Equal(t, "1024", td["cpu"])
+	assert.Equal(t, "2048", td["memory"])
+	assert.Equal(t, "advana-export", td["family"])
+	alarm := resource(t, plan, sched+".aws_cloudwatch_metric_alarm.missed_run")
+	assert.EqualValues(t, 14, alarm["evaluation_periods"], "rate(12 hours) + 2 h")
+	assert.Equal(t, "breaching", alarm["treat_missing_data"])
+	terraform.RequirePlannedValuesMapKeyExists(t, plan, sched+".aws_ecs_cluster.this[0]")
+	terraform.RequirePlannedValuesMapKeyExists(t, plan, sched+".aws_sns_topic.this[0]")
+	_, logging := plan.ResourcePlannedValuesMap[bucket+".aws_s3_bucket_logging.this[0]"]
+	assert.False(t, logging, "access logging is off unless asked for")
+	repl := resource(t, plan, "module.advana_export.module.bucket.aws_s3_bucket_replication_configuration.this[0]")
+	assert.Equal(t, "210987654321", at(repl, "rule", 0, "destination", 0, "account"))
+	assert.Nil(t, at(repl, "rule", 0, "destination", 0, "replication_time", 0), "RTC is off by default")
+	for _, k := range ofType(plan, "aws_kms_key") {
+		assert.Equal(t, true, k.AttributeValues["enable_key_rotation"], k.Address)
+	}
+}

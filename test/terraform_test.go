@@ -1,0 +1,143 @@
+package test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gruntwork-io/terratest/modules/random"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	test_structure "github.com/gruntwork-io/terratest/modules/test-structure"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+// The AWS services the modules use; each gets the emulator's endpoint.
+var motoServices = []string{
+	"cloudwatch", "ecs", "events", "iam", "kms", "logs", "s3", "secretsmanager", "sns", "sqs", "sts",
+}
+
+// Fake but well-formed inputs for what a real deployment takes from elsewhere.
+const (
+	testImage        = "123456789012.dkr.ecr.us-east-1.amazonaws.com/advana-export@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	testDBSecretARN  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:advana/db-AbCdEf"
+	testSecretKeyARN = "arn:aws:kms:us-east-1:123456789012:key/0b0b0b0b-1111-2222-3333-444444444444"
+	testSubnet       = "subnet-0123456789abcdef0"
+	testSG           = "sg-0123456789abcdef0"
+)
+
+// repoRoot is the repository, one level up from test/.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// copyToTemp copies the repository to a temp dir (so parallel tests never
+// share .terraform or state) and returns the copy of dir inside it.
+func copyToTemp(t *testing.T, dir string) string {
+	t.Helper()
+	return test_structure.CopyTerraformFolderToTemp(t, repoRoot(t), dir)
+}
+
+// uniqueName is a lower-case name no other test run uses.
+func uniqueName(prefix string) string {
+	return prefix + "-" + strings.ToLower(random.UniqueId())
+}
+
+// motoProvider is an aws provider block aimed at the emulator. alias may be "".
+func motoProvider(alias string) string {
+	var b strings.Builder
+	b.WriteString("provider \"aws\" {\n")
+	if alias != "" {
+		fmt.Fprintf(&b, "  alias = %q\n", alias)
+	}
+	fmt.Fprintf(&b, "  region                      = %q\n", testenv.MotoRegion)
+	fmt.Fprintf(&b, "  access_key                  = %q\n", testenv.MotoAccessKey)
+	fmt.Fprintf(&b, "  secret_key                  = %q\n", testenv.MotoSecretKey)
+	b.WriteString("  profile                     = null\n")
+	b.WriteString("  skip_credentials_validation = true\n")
+	b.WriteString("  skip_metadata_api_check     = true\n")
+	b.WriteString("  skip_region_validation      = true\n")
+	b.WriteString("  s3_use_path_style           = true\n")
+	b.WriteString("  endpoints {\n")
+	for _, s := range motoServices {
+		fmt.Fprintf(&b, "    %s = %q\n", s, moto.Endpoint)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+// pointAtMoto writes provider configuration for the emulator into dir. For an
+// example (which has provider blocks of its own) it is an override file that
+// replaces their settings; for a module it is the only provider block.
+func pointAtMoto(t *testing.T, dir string, aliases ...string) {
+	t.Helper()
+	file := "moto_override.tf"
+	if len(aliases) == 0 {
+		file = "moto_provider.tf"
+		aliases = []string{""}
+	}
+	var b strings.Builder
+	b.WriteString("# Written by the Terratest suite: the emulator, never a real account.\n")
+	for _, a := range aliases {
+		b.WriteString(motoProvider(a))
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tfOptions runs Terraform in dir offline: the provider from the mirror, the
+// emulator's fake credentials, no shared config.
+func tfOptions(t *testing.T, dir string, vars map[string]interface{}) *terraform.Options {
+	t.Helper()
+	// No retries: everything is local, so a failure is a finding, not weather.
+	return &terraform.Options{
+		TerraformDir: dir,
+		Vars:         vars,
+		NoColor:      true,
+		EnvVars: map[string]string{
+			"TF_CLI_CONFIG_FILE":          filepath.Join(repoRoot(t), "test", "terraform.tfrc"),
+			"TF_IN_AUTOMATION":            "1",
+			"AWS_ACCESS_KEY_ID":           testenv.MotoAccessKey,
+			"AWS_SECRET_ACCESS_KEY":       testenv.MotoSecretKey,
+			"AWS_CONFIG_FILE":             os.DevNull,
+			"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+			"AWS_EC2_METADATA_DISABLED":   "true",
+		},
+	}
+}
+
+// completeVars are the inputs of examples/complete for one test run.
+func completeVars(id string) map[string]interface{} {
+	return map[string]interface{}{
+		"name":                  id,
+		"image":                 testImage,
+		"bucket_name":           id + "-exports",
+		"partner_bucket_name":   id + "-advana",
+		"db_secret_arn":         testDBSecretARN,
+		"db_secret_kms_key_arn": testSecretKeyARN,
+		"database_name":         "milmove",
+		"subnet_ids":            []string{testSubnet},
+		"security_group_ids":    []string{testSG},
+	}
+}
+
+// minimalVars are the inputs of examples/minimal.
+func minimalVars(id string) map[string]interface{} {
+	return map[string]interface{}{
+		"image":               testImage,
+		"db_secret_arn":       testDBSecretARN,
+		"subnet_ids":          []string{testSubnet},
+		"security_group_ids":  []string{testSG},
+		"partner_bucket_arn":  "arn:aws:s3:::" + id + "-advana",
+		"partner_account_id":  "210987654321",
+		"partner_kms_key_arn": "arn:aws:kms:us-east-1:210987654321:key/1a2b3c4d-1111-2222-3333-444444444444",
+	}
+}
