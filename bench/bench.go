@@ -60,6 +60,7 @@ func logf(format string, args ...any) {
 // restores, the second size, the report. Everything it starts it stops.
 func Run(ctx context.Context, cfg Config) (*Results, error) {
 	b := &Bench{cfg: cfg, probed: map[string]int64{}}
+	loadStart := loadAvg()
 	var err error
 	if b.work, err = os.MkdirTemp("", "advana-bench-"); err != nil {
 		return nil, err
@@ -90,6 +91,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	}
 	res := &Results{Config: cfg, Machine: machine(), Started: time.Now().UTC()}
 	res.Machine.PgDump, res.Machine.AWSCLI = b.pgDumpVersion, b.awsVersion
+	res.Machine.LoadStart = loadStart
 	if res.Main, err = b.phase(ctx, cfg.Repeat, contenders(), true); err != nil {
 		return nil, err
 	}
@@ -108,6 +110,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		}
 	}
 	res.Finished = time.Now().UTC()
+	res.Machine.LoadEnd = loadAvg()
 	return res, nil
 }
 
@@ -214,3 +217,16 @@ func machine() Machine {
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/1e6) }
+
+// loadAvg is the 1, 5 and 15 minute load averages.
+func loadAvg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

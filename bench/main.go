@@ -29,11 +29,16 @@ import (
 func main() {
 	out := flag.String("out", "docs", "folder for benchmarks.md and benchmarks.svg")
 	data := flag.String("data", "bench/out", "folder for results.json")
+	from := flag.String("from", "", "write the report and chart from this results.json instead of measuring")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	cfg, err := configFromEnv()
-	if err == nil {
+	switch {
+	case err != nil:
+	case *from != "":
+		err = rewrite(*from, *out)
+	default:
 		cfg.OutDir, cfg.DataDir = *out, *data
 		err = runAndWrite(ctx, cfg)
 	}
@@ -105,10 +110,31 @@ func runAndWrite(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if err := os.WriteFile(filepath.Join(cfg.DataDir, "results.json"), append(raw, '\n'), 0o644); err != nil {
+		return err
+	}
+	return writeReport(res, cfg.OutDir)
+}
+
+// rewrite renders the report again from a results.json (after a change to
+// the report's code), measuring nothing.
+func rewrite(results, outDir string) error {
+	raw, err := os.ReadFile(results)
+	if err != nil {
+		return err
+	}
+	var res Results
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return fmt.Errorf("%s: %w", results, err)
+	}
+	return writeReport(&res, outDir)
+}
+
+// writeReport writes benchmarks.md and benchmarks.svg.
+func writeReport(res *Results, outDir string) error {
 	files := map[string]string{
-		filepath.Join(cfg.OutDir, "benchmarks.svg"): res.svgChart(),
-		filepath.Join(cfg.OutDir, "benchmarks.md"):  res.markdown("benchmarks.svg"),
-		filepath.Join(cfg.DataDir, "results.json"):  string(raw) + "\n",
+		filepath.Join(outDir, "benchmarks.svg"): res.svgChart(),
+		filepath.Join(outDir, "benchmarks.md"):  res.markdown("benchmarks.svg"),
 	}
 	for path, body := range files {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {

@@ -32,10 +32,14 @@ func (res *Results) markdown(chart string) string {
 		p("| %s | %s | %s | %s |", cell(t.Name), cell(t.Want), cell(t.Got), met)
 	}
 	p("")
+	res.readingSection(p)
 	p("## Machine")
 	p("")
 	mc := res.Machine
-	p("- %d × %s, %.0f GiB RAM, %s; shared with other work, so expect a few percent of noise between runs.", mc.CPUs, mc.CPU, mc.MemoryGiB, mc.Kernel)
+	p("- %d × %s, %.0f GiB RAM, %s. The machine is shared with other work: load average %s at the start of this run "+
+		"and %s at its end (1, 5, 15 min). With more runnable processes than cores, every row is slower and noisier than on an "+
+		"idle machine (see the min–max ranges); interleaving spreads that over all contenders, so the ratios hold better "+
+		"than the absolute figures.", mc.CPUs, mc.CPU, mc.MemoryGiB, mc.Kernel, mc.LoadStart, mc.LoadEnd)
 	p("- PostgreSQL 15 server (throwaway cluster from `internal/testenv`, `shared_buffers=128MB`, fsync off) and `%s`, on loopback.", mc.PgDump)
 	p("- S3: versitygw %s (`versitygw --access K --secret S --port 127.0.0.1:PORT posix DIR`) on the same disk; it accepts "+
 		"SSE-KMS headers without encrypting. Each run's objects are deleted once measured.", versitygwVersion)
@@ -79,7 +83,28 @@ func (res *Results) markdown(chart string) string {
 	p("")
 	res.partnerSection(p)
 	res.memorySection(p)
+	runningSection(p)
 	return w.String()
+}
+
+func runningSection(p func(string, ...any)) {
+	p("## Running it")
+	p("")
+	p("```sh")
+	p("make bench                                   # about 1 GB, 3 runs each, memory rows again at 4 GB")
+	p("make bench BENCH_SCALE=4 BENCH_MEM_SCALE=0    # another size; BENCH_REPEAT, BENCH_MEM_REPEAT")
+	p("```")
+	p("")
+	p("It needs what `make test` needs (Go, PostgreSQL 15 binaries, `zstd`, the aws CLI, GNU time at `/usr/bin/time`) and "+
+		"disk for the database and a few archives. On first use it builds versitygw %s into `bench/.bin/` (gitignored) with "+
+		"`go install` — about 1.5 minutes with a cold module cache, seconds after that — and fails with the reason if the "+
+		"Go module proxy cannot provide it. It starts PostgreSQL and versitygw itself and stops them, whatever happens.", versitygwVersion)
+	p("")
+	p("`make test` runs the whole bench once at about 20 MB with one run per contender (`bench/bench_test.go`): it checks that " +
+		"every contender, upload alone, every partner format and the second size produced a result and that the report and " +
+		"the chart were written, never a timing. It uses versitygw too, not moto, so the path `make bench` takes is the one " +
+		"tested; the cost is the one-off versitygw build on a fresh machine. The run itself takes 15–35 s here.")
+	p("")
 }
 
 func (res *Results) databaseSection(p func(string, ...any)) {
@@ -163,3 +188,33 @@ func (res *Results) memorySection(p func(string, ...any)) {
 
 // cell escapes the pipes of a shell command inside a Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// readingSection puts the figures that explain the targets side by side:
+// the CPU each row needed on a machine of few cores, and the sizes other
+// zstd settings reach on this data.
+func (res *Results) readingSection(p func(string, ...any)) {
+	m := res.Main
+	cores := float64(res.Machine.CPUs)
+	p("How to read them: on %d cores the database's backends, pg_dump, the exporter and the S3 server share the CPU, so a "+
+		"row's wall time is at least its total CPU ÷ %[1]d; a row that needs more CPU in total cannot overlap its way under one "+
+		"that needs less. Total CPU (client + server), and that floor:", res.Machine.CPUs)
+	p("")
+	for _, id := range []string{"raw-z0", "raw-z1", "raw-zstd1", "ae-zstd1", "ae-gzip1", "ae-none", "ae-dir2"} {
+		r := m.row(id)
+		if r == nil {
+			continue
+		}
+		total := r.Stats.CPUSeconds + r.Stats.ServerCPU
+		p("- %s: %.1f + %.1f = %.1f CPU s, floor %.2f s, measured %.2f s", r.Label, r.Stats.CPUSeconds, r.Stats.ServerCPU,
+			total, total/cores, secs(r.Stats.Wall))
+	}
+	z1, cli, z3 := m.row("raw-z1"), m.row("raw-zstd1"), m.row("ae-zstd3")
+	if z1 != nil && cli != nil && z3 != nil && z1.ArchiveBytes > 0 {
+		p("")
+		p("Archive size against `-Z1` on this data: advana-export zstd:1 %.2f×, the zstd CLI at level 1 %.2f×, advana-export "+
+			"zstd:3 %.2f×. zstd:1 maps to the Go encoder's fastest level, which compresses less than the C library's level 1.",
+			float64(m.row("ae-zstd1").ArchiveBytes)/float64(z1.ArchiveBytes), float64(cli.ArchiveBytes)/float64(z1.ArchiveBytes),
+			float64(z3.ArchiveBytes)/float64(z1.ArchiveBytes))
+	}
+	p("")
+}

@@ -28,6 +28,10 @@ type Machine struct {
 	GoVersion string  `json:"go"`
 	PgDump    string  `json:"pg_dump"`
 	AWSCLI    string  `json:"aws_cli"`
+	// LoadStart and LoadEnd are /proc/loadavg when the run started and
+	// ended: how busy the shared machine was.
+	LoadStart string `json:"load_start"`
+	LoadEnd   string `json:"load_end"`
 }
 
 // Target is one of issue #8's targets with what this run measured.
