@@ -19,7 +19,7 @@ export PATH := $(PATH):/root/.pyenv/shims
 
 TF_DIRS := . $(wildcard modules/*) $(wildcard examples/*)
 
-.PHONY: help build image push test test-go demo fmt lint docs clean
+.PHONY: help build image push test test-go demo bench fmt lint docs clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,17 @@ test: ## run every test: Go unit + end-to-end task tests, Terratest plan/apply t
 
 demo: build ## export a sample database to a local S3 (moto), restore it, compare
 	go run ./internal/demo -binary $(BIN)
+
+# The benchmark (docs/benchmarks.md): database size in GB, runs per contender,
+# and the second size for the memory rows (0 skips it).
+BENCH_SCALE      ?= 1
+BENCH_REPEAT     ?= 3
+BENCH_MEM_SCALE  ?= 4
+BENCH_MEM_REPEAT ?= 1
+
+bench: ## benchmark the export against pg_dump and the aws CLI; writes docs/benchmarks.md (BENCH_SCALE GB, BENCH_REPEAT)
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_REPEAT=$(BENCH_REPEAT) BENCH_MEM_SCALE=$(BENCH_MEM_SCALE) \
+	BENCH_MEM_REPEAT=$(BENCH_MEM_REPEAT) go run ./bench -out docs -data bench/out
 
 fmt: ## format Go and Terraform
 	gofmt -w $$(git ls-files '*.go')

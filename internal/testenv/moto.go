@@ -1,13 +1,10 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
-	"syscall"
 	"time"
 )
 
@@ -25,8 +22,7 @@ type Moto struct {
 	Endpoint string
 	Port     int
 
-	cmd  *exec.Cmd
-	done chan error
+	proc *process
 }
 
 // StartMoto starts moto_server (from PATH) on a free loopback port and waits
@@ -52,58 +48,19 @@ func startMoto(ctx context.Context, path string) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
-	var logs bytes.Buffer
-	m := &Moto{Port: port, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), done: make(chan error, 1)}
-	m.cmd = exec.Command(path, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	m.cmd.Stdout, m.cmd.Stderr = &logs, &logs
-	m.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := m.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start moto_server: %w", err)
+	m := &Moto{Port: port, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	m.proc, err = startProcess(ctx, "moto_server", exec.Command(path, "-H", "127.0.0.1", "-p", fmt.Sprint(port)),
+		m.Endpoint+"/moto-api/data.json", func(status int) bool { return status == http.StatusOK }, 60*time.Second)
+	if err != nil {
+		return nil, err
 	}
-	go func() { m.done <- m.cmd.Wait() }()
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-m.done:
-			return nil, fmt.Errorf("moto_server exited during start-up: %v: %s", err, logs.String())
-		case <-ctx.Done():
-			m.Stop()
-			return nil, ctx.Err()
-		case <-time.After(150 * time.Millisecond):
-		}
-		resp, err := client.Get(m.Endpoint + "/moto-api/data.json")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return m, nil
-			}
-		}
-	}
-	m.Stop()
-	return nil, fmt.Errorf("moto_server did not answer within 60s: %s", logs.String())
+	return m, nil
 }
 
 // Env returns the AWS SDK environment that points every client at this server.
 func (m *Moto) Env() []string {
-	return []string{
-		"AWS_ACCESS_KEY_ID=" + MotoAccessKey, "AWS_SECRET_ACCESS_KEY=" + MotoSecretKey,
-		"AWS_REGION=" + MotoRegion, "AWS_DEFAULT_REGION=" + MotoRegion,
-		"AWS_ENDPOINT_URL=" + m.Endpoint, "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
-	}
+	return awsEnv(MotoAccessKey, MotoSecretKey, MotoRegion, m.Endpoint)
 }
 
 // Stop ends the server (and any worker it spawned).
-func (m *Moto) Stop() {
-	if m.cmd == nil || m.cmd.Process == nil {
-		return
-	}
-	_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGTERM)
-	select {
-	case <-m.done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
-		<-m.done
-	}
-}
+func (m *Moto) Stop() { m.proc.stop() }

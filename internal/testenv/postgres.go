@@ -131,6 +131,15 @@ func (p *Postgres) start(ctx context.Context, cred *syscall.Credential) error {
 	return fmt.Errorf("postgres did not accept connections within 30s: %s", logs.String())
 }
 
+// PID is the postmaster's process id: the benchmark reads the CPU time of
+// the backends it reaped from /proc.
+func (p *Postgres) PID() int {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
 // Env returns the libpq variables that connect to this server as the superuser.
 func (p *Postgres) Env(database string) []string {
 	return []string{

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/s3upload"
+)
+
+// Results is everything one run measured; results.json holds it and the
+// report is made from it.
+type Results struct {
+	Config   Config    `json:"config"`
+	Machine  Machine   `json:"machine"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Main     *Phase    `json:"main"`
+	Large    *Phase    `json:"large,omitempty"`
+}
+
+// Machine is where the bench ran.
+type Machine struct {
+	CPU       string  `json:"cpu"`
+	CPUs      int     `json:"cpus"`
+	MemoryGiB float64 `json:"memory_gib"`
+	Kernel    string  `json:"kernel"`
+	GoVersion string  `json:"go"`
+	PgDump    string  `json:"pg_dump"`
+	AWSCLI    string  `json:"aws_cli"`
+	// LoadStart and LoadEnd are /proc/loadavg when the run started and
+	// ended: how busy the shared machine was.
+	LoadStart string `json:"load_start"`
+	LoadEnd   string `json:"load_end"`
+}
+
+// Target is one of issue #8's targets with what this run measured.
+type Target struct {
+	Name string
+	Want string
+	Got  string
+	Met  bool
+}
+
+// Limits from issue #8.
+const (
+	overlapLimit   = 1.05
+	beatWallLimit  = 0.95
+	beatBytesLimit = 0.80
+	rssLimitMiB    = 150
+	flatLimit      = 1.10 // the larger size's peak RSS within 10% of the smaller's
+	dirWallLimit   = 0.85
+	nearBest       = 1.10 // "at or near the best": within 10%
+	largeDatabase  = int64(500) << 30
+)
+
+func (p *Phase) row(id string) *Row {
+	for i := range p.Rows {
+		if p.Rows[i].ID == id {
+			return &p.Rows[i]
+		}
+	}
+	return nil
+}
+
+func (p *Phase) partner(from string) *PartnerRow {
+	for i := range p.Partner {
+		if p.Partner[i].From == from {
+			return &p.Partner[i]
+		}
+	}
+	return nil
+}
+
+func secs(d time.Duration) float64 { return d.Seconds() }
+func mib(kib int64) float64        { return float64(kib) / 1024 }
+
+// overlap is a streamed row's wall over max(its raw dump, upload alone).
+func (p *Phase) overlap(stream, raw, up string) (ratio float64, limit string) {
+	s, r, u := p.row(stream), p.row(raw), p.row(up)
+	if s == nil || r == nil || u == nil {
+		return math.NaN(), ""
+	}
+	lim := max(r.Stats.Wall, u.Stats.Wall)
+	name := "raw dump"
+	if u.Stats.Wall > r.Stats.Wall {
+		name = "upload alone"
+	}
+	return secs(s.Stats.Wall) / secs(lim), fmt.Sprintf("%s %.2f s, upload alone %.2f s (%s is the limit)",
+		r.Label, secs(r.Stats.Wall), secs(u.Stats.Wall), name)
+}
+
+// targets checks every target of the issue against the results.
+func (res *Results) targets() []Target {
+	m := res.Main
+	var ts []Target
+	for _, o := range []struct{ stream, raw, up, name string }{
+		{"ae-zstd1", "raw-zstd1", "up-zstd1", "Overlap, default zstd:1"},
+		{"ae-gzip1", "raw-z1", "up-gzip1", "Overlap, gzip:1"},
+		{"ae-none", "raw-z0", "up-none", "Overlap, none"},
+	} {
+		ratio, detail := m.overlap(o.stream, o.raw, o.up)
+		ts = append(ts, Target{Name: o.name, Want: fmt.Sprintf("≤ %.2f× max(raw dump, upload alone)", overlapLimit),
+			Got: fmt.Sprintf("%.2f× (%.2f s; %s)", ratio, secs(m.row(o.stream).Stats.Wall), detail), Met: ratio <= overlapLimit})
+	}
+	def, z1 := m.row("ae-zstd1"), m.row("raw-z1")
+	wall := secs(def.Stats.Wall) / secs(z1.Stats.Wall)
+	ts = append(ts, Target{Name: "Beat pg_dump -Z1: wall", Want: fmt.Sprintf("≤ %.2f× raw pg_dump -Fc -Z1", beatWallLimit),
+		Got: fmt.Sprintf("%.2f× (%.2f s vs %.2f s)", wall, secs(def.Stats.Wall), secs(z1.Stats.Wall)), Met: wall <= beatWallLimit})
+	size := float64(def.ArchiveBytes) / float64(z1.ArchiveBytes)
+	ts = append(ts, Target{Name: "Beat pg_dump -Z1: archive", Want: fmt.Sprintf("≤ %.2f× its size", beatBytesLimit),
+		Got: fmt.Sprintf("%.2f× (%s vs %s)", size, mb(def.ArchiveBytes), mb(z1.ArchiveBytes)), Met: size <= beatBytesLimit})
+
+	peak := mib(def.Stats.MaxRSSKiB)
+	got := fmt.Sprintf("%.0f MiB at %s", peak, mb(m.DBSize))
+	if res.Large != nil {
+		if l := res.Large.row("ae-zstd1"); l != nil {
+			peak = max(peak, mib(l.Stats.MaxRSSKiB))
+			got += fmt.Sprintf(", %.0f MiB at %s", mib(l.Stats.MaxRSSKiB), mb(res.Large.DBSize))
+		}
+	}
+	ts = append(ts, Target{Name: "Peak RSS at default settings", Want: fmt.Sprintf("≤ %d MiB", rssLimitMiB), Got: got, Met: peak <= rssLimitMiB})
+	if res.Large != nil {
+		if l := res.Large.row("ae-zstd1"); l != nil {
+			growth := float64(l.Stats.MaxRSSKiB) / float64(def.Stats.MaxRSSKiB)
+			ts = append(ts, Target{Name: "Peak RSS flat with size", Want: fmt.Sprintf("%s → %s: ≤ %.2f×", mb(m.DBSize), mb(res.Large.DBSize), flatLimit),
+				Got: fmt.Sprintf("%.2f×", growth), Met: growth <= flatLimit})
+		}
+	} else {
+		ts = append(ts, Target{Name: "Peak RSS flat with size", Want: "measured at two sizes", Got: "second size not run (BENCH_MEM_SCALE)", Met: false})
+	}
+
+	dir := m.row("ae-dir2")
+	dw := secs(dir.Stats.Wall) / secs(z1.Stats.Wall)
+	ts = append(ts, Target{Name: "Directory --jobs 2: wall", Want: fmt.Sprintf("≤ %.2f× raw pg_dump -Fc -Z1", dirWallLimit),
+		Got: fmt.Sprintf("%.2f× (%.2f s)", dw, secs(dir.Stats.Wall)), Met: dw <= dirWallLimit})
+	if pd, pc := m.partner("ae-dir2"), m.partner("ae-gzip1"); pd != nil && pc != nil {
+		pf := m.partner("aws-file")
+		got := fmt.Sprintf("%.2f s vs %.2f s (custom gzip:1, streamed)", secs(pd.Stats.Wall), secs(pc.Stats.Wall))
+		met := pd.Stats.Wall < pc.Stats.Wall
+		if pf != nil {
+			got += fmt.Sprintf(", %.2f s (custom -Z1 from a file)", secs(pf.Stats.Wall))
+			met = met && pd.Stats.Wall < pf.Stats.Wall
+		}
+		ts = append(ts, Target{Name: "Directory --jobs 2: partner restore", Want: "download + pg_restore -j 2 faster than from the custom archive",
+			Got: got, Met: met})
+	}
+
+	e2e := res.endToEnd()
+	best := e2e[0]
+	for _, e := range e2e {
+		if e.Total < best.Total {
+			best = e
+		}
+	}
+	for _, e := range e2e {
+		if e.From == "ae-zstd1" {
+			r := secs(e.Total) / secs(best.Total)
+			ts = append(ts, Target{Name: "End to end: default at or near the best", Want: fmt.Sprintf("≤ %.2f× the best format", nearBest),
+				Got: fmt.Sprintf("%.2f s, %.2f× the best (%s, %.2f s)", secs(e.Total), r, best.Format, secs(best.Total)), Met: r <= nearBest})
+		}
+	}
+
+	ps := s3upload.PartSize(largeDatabase)
+	parts := (2*largeDatabase + ps - 1) / ps
+	got = fmt.Sprintf("%d MiB parts: %d parts for a 500 GiB archive, %d if it is twice the database; buffers (4+1) × %d MiB = %d MiB",
+		ps>>20, (largeDatabase+ps-1)/ps, parts, ps>>20, 5*ps>>20)
+	if r := m.row("ae-part114"); r != nil {
+		got += fmt.Sprintf("; measured with --part-size-mib 114: %.0f MiB peak RSS, %.2f s", mib(r.Stats.MaxRSSKiB), secs(r.Stats.Wall))
+	}
+	ts = append(ts, Target{Name: "Part size for 500 GiB", Want: "< 10,000 parts", Got: got, Met: parts < s3upload.MaxParts})
+	return ts
+}
+
+// EndToEnd is export + the partner's download and restore of one format.
+type EndToEnd struct {
+	Format  string
+	From    string
+	Export  time.Duration
+	Partner time.Duration
+	Total   time.Duration
+	Bytes   int64
+}
+
+func (res *Results) endToEnd() []EndToEnd {
+	var out []EndToEnd
+	for _, p := range res.Main.Partner {
+		r := res.Main.row(p.From)
+		if r == nil {
+			continue
+		}
+		out = append(out, EndToEnd{Format: p.Format, From: p.From, Export: r.Stats.Wall, Partner: p.Stats.Wall,
+			Total: r.Stats.Wall + p.Stats.Wall, Bytes: p.ArchiveBytes})
+	}
+	return out
+}
