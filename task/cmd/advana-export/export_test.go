@@ -186,8 +186,9 @@ func TestDryRunUploadsNothing(t *testing.T) {
 
 // A dump that fails mid-stream: the server ends pg_dump's session while a
 // multipart upload is open (as a failover would). Exit 3, nothing left.
+// Not parallel: it terminates every export backend on the shared server, so
+// it runs alone, before the parallel tests start.
 func TestDumpFailureMidStreamLeavesNothing(t *testing.T) {
-	t.Parallel()
 	bucket, keyARN := newTarget(t)
 	proxy := slowProxy(t)
 	r := runBinary(t, invocation{
