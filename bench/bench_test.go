@@ -77,7 +77,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), "advana-export (default: zstd:1)") {
+	if !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), "advana-export (default: zstd:3)") {
 		t.Errorf("benchmarks.svg is not the chart:\n%.300s", svg)
 	}
 }

@@ -41,7 +41,7 @@ type PartnerRow struct {
 
 // uploadAloneOf names, for a streamed contender, the upload-alone row of
 // its archive: the overlap target compares the stream with it.
-var uploadAloneOf = map[string]string{"ae-zstd1": "up-zstd1", "ae-gzip1": "up-gzip1", "ae-none": "up-none"}
+var uploadAloneOf = map[string]string{"ae-default": "up-default", "ae-gzip1": "up-gzip1", "ae-none": "up-none"}
 
 // phase measures cs repeat times each, interleaved (round 1 of every
 // contender, then round 2, …). With partner set it also measures upload

@@ -95,7 +95,7 @@ func (res *Results) targets() []Target {
 	m := res.Main
 	var ts []Target
 	for _, o := range []struct{ stream, raw, up, name string }{
-		{"ae-zstd1", "raw-zstd1", "up-zstd1", "Overlap, default zstd:1"},
+		{"ae-default", "raw-zstd3", "up-default", "Overlap, default (zstd:3)"},
 		{"ae-gzip1", "raw-z1", "up-gzip1", "Overlap, gzip:1"},
 		{"ae-none", "raw-z0", "up-none", "Overlap, none"},
 	} {
@@ -103,7 +103,7 @@ func (res *Results) targets() []Target {
 		ts = append(ts, Target{Name: o.name, Want: fmt.Sprintf("≤ %.2f× max(raw dump, upload alone)", overlapLimit),
 			Got: fmt.Sprintf("%.2f× (%.2f s; %s)", ratio, secs(m.row(o.stream).Stats.Wall), detail), Met: ratio <= overlapLimit})
 	}
-	def, z1 := m.row("ae-zstd1"), m.row("raw-z1")
+	def, z1 := m.row("ae-default"), m.row("raw-z1")
 	wall := secs(def.Stats.Wall) / secs(z1.Stats.Wall)
 	ts = append(ts, Target{Name: "Beat pg_dump -Z1: wall", Want: fmt.Sprintf("≤ %.2f× raw pg_dump -Fc -Z1", beatWallLimit),
 		Got: fmt.Sprintf("%.2f× (%.2f s vs %.2f s)", wall, secs(def.Stats.Wall), secs(z1.Stats.Wall)), Met: wall <= beatWallLimit})
@@ -114,14 +114,14 @@ func (res *Results) targets() []Target {
 	peak := mib(def.Stats.MaxRSSKiB)
 	got := fmt.Sprintf("%.0f MiB at %s", peak, mb(m.DBSize))
 	if res.Large != nil {
-		if l := res.Large.row("ae-zstd1"); l != nil {
+		if l := res.Large.row("ae-default"); l != nil {
 			peak = max(peak, mib(l.Stats.MaxRSSKiB))
 			got += fmt.Sprintf(", %.0f MiB at %s", mib(l.Stats.MaxRSSKiB), mb(res.Large.DBSize))
 		}
 	}
 	ts = append(ts, Target{Name: "Peak RSS at default settings", Want: fmt.Sprintf("≤ %d MiB", rssLimitMiB), Got: got, Met: peak <= rssLimitMiB})
 	if res.Large != nil {
-		if l := res.Large.row("ae-zstd1"); l != nil {
+		if l := res.Large.row("ae-default"); l != nil {
 			growth := float64(l.Stats.MaxRSSKiB) / float64(def.Stats.MaxRSSKiB)
 			ts = append(ts, Target{Name: "Peak RSS flat with size", Want: fmt.Sprintf("%s → %s: ≤ %.2f×", mb(m.DBSize), mb(res.Large.DBSize), flatLimit),
 				Got: fmt.Sprintf("%.2f×", growth), Met: growth <= flatLimit})
@@ -154,7 +154,7 @@ func (res *Results) targets() []Target {
 		}
 	}
 	for _, e := range e2e {
-		if e.From == "ae-zstd1" {
+		if e.From == "ae-default" {
 			r := secs(e.Total) / secs(best.Total)
 			ts = append(ts, Target{Name: "End to end: default at or near the best", Want: fmt.Sprintf("≤ %.2f× the best format", nearBest),
 				Got: fmt.Sprintf("%.2f s, %.2f× the best (%s, %.2f s)", secs(e.Total), r, best.Format, secs(best.Total)), Met: r <= nearBest})

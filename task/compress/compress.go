@@ -1,6 +1,6 @@
 // Package compress compresses a stream with zstd on the way to the upload,
 // using every core: pg_dump's own gzip runs on one core and, measured here,
-// costs more time for a larger archive than zstd level 1.
+// gives a larger archive than zstd level 3 for about the same time.
 package compress
 
 import (

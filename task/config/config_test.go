@@ -107,7 +107,7 @@ func TestLoadInvalid(t *testing.T) {
 }
 
 func TestParseCompression(t *testing.T) {
-	for in, want := range map[string]string{"none": "none", "gzip": "gzip:1", "gzip:9": "gzip:9", "GZIP:0": "none", "zstd": "zstd:1", "zstd:19": "zstd:19"} {
+	for in, want := range map[string]string{"none": "none", "gzip": "gzip:1", "gzip:9": "gzip:9", "GZIP:0": "none", "zstd": "zstd:3", "zstd:1": "zstd:1", "zstd:19": "zstd:19"} {
 		got, err := ParseCompression(in)
 		if err != nil || got.String() != want {
 			t.Errorf("ParseCompression(%q) = %v, %v; want %s", in, got, err, want)

@@ -114,7 +114,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		}
 	}
 	if cmp, err := ParseCompression(compression); err != nil {
-		p.add(EnvCompression+" (--compression)", err.Error(), "use zstd:1 (default), zstd:N, gzip:N or none")
+		p.add(EnvCompression+" (--compression)", err.Error(), "use zstd:3 (default), zstd:N, gzip:N or none")
 	} else {
 		c.Compression = cmp
 	}

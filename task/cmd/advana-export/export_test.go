@@ -94,7 +94,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if keys := listKeys(t, bucket); len(keys) != 2 {
 		t.Fatalf("want the archive and the manifest only, got %v", keys)
 	}
-	if m.Format != "custom" || m.Compression != "zstd:1" || m.Database != sampleDB ||
+	if m.Format != "custom" || m.Compression != "zstd:3" || m.Database != sampleDB ||
 		!strings.HasPrefix(m.ServerVersion, "15.") || !strings.Contains(m.PgDumpVersion, "15.") ||
 		m.Verification == nil || m.Verification.TableDataEntries < len(sampledb.Tables) ||
 		m.FinishedAt.Before(m.StartedAt) || m.TotalBytes != m.Objects[0].Size || m.RestoreCommand == "" {
