@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+)
+
+// newTarget makes a fresh bucket + key for one test.
+func newTarget(t *testing.T) (bucket, keyARN string) {
+	t.Helper()
+	bucket = "export-" + testenv.UniqueID()
+	keyARN, err := moto.ExportTarget(context.Background(), bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bucket, keyARN
+}
+
+// listKeys returns every object key in the bucket.
+func listKeys(t *testing.T, bucket string) []string {
+	t.Helper()
+	out, err := moto.S3Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
+}
+
+// openUploads returns the keys of multipart uploads still open in bucket.
+func openUploads(t *testing.T, bucket string) []string {
+	t.Helper()
+	out, err := moto.S3Client().ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, u := range out.Uploads {
+		keys = append(keys, aws.ToString(u.Key))
+	}
+	return keys
+}
+
+// assertNothingLeft checks the failure guarantee: no object at all (no
+// archive, no manifest) and no open multipart upload.
+func assertNothingLeft(t *testing.T, bucket string) {
+	t.Helper()
+	if keys := listKeys(t, bucket); len(keys) != 0 {
+		t.Errorf("objects left after a failed run: %v", keys)
+	}
+	if ups := openUploads(t, bucket); len(ups) != 0 {
+		t.Errorf("multipart uploads left open after a failed run: %v", ups)
+	}
+}
+
+// findManifest returns the one manifest in bucket.
+func findManifest(t *testing.T, bucket string) (string, *manifest.Manifest) {
+	t.Helper()
+	var found []string
+	for _, k := range listKeys(t, bucket) {
+		if strings.HasSuffix(k, "/"+manifest.FileName) {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one manifest, found %v", found)
+	}
+	m, err := manifest.Parse(getObject(t, bucket, found[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found[0], m
+}
+
+func getObject(t *testing.T, bucket, key string) []byte {
+	t.Helper()
+	out, err := moto.S3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// download fetches every object of m into dir under its manifest path and
+// checks each against the manifest's size and SHA-256.
+func download(t *testing.T, bucket string, m *manifest.Manifest, dir string) {
+	t.Helper()
+	for _, o := range m.Objects {
+		b := getObject(t, bucket, o.Key)
+		sum := sha256.Sum256(b)
+		if int64(len(b)) != o.Size || hex.EncodeToString(sum[:]) != o.SHA256 {
+			t.Fatalf("%s: downloaded %d bytes sha256 %x, manifest says %d bytes %s", o.Key, len(b), sum, o.Size, o.SHA256)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(o.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func sampledbTables() []string { return sampledb.Tables }

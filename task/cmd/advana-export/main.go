@@ -1,0 +1,67 @@
+// Command advana-export exports a PostgreSQL database with pg_dump into a
+// KMS-encrypted S3 bucket, writing a manifest only after every object is in
+// place. Subcommands: export (default), prepare-scratch, version. Exit codes are decided here
+// and nowhere else: 0 success, 2 configuration, 3 database/dump,
+// 4 storage/upload, 5 interrupted.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitConfig      = 2
+	exitDump        = 3
+	exitStorage     = 4
+	exitInterrupted = 5
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "export"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
+	case "prepare-scratch":
+		return runPrepareScratch(ctx, args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "advana-export", Version)
+		return exitOK
+	case "help":
+		usage(stdout)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "advana-export: unknown command %q\n", cmd)
+		usage(stderr)
+		return exitConfig
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: advana-export [command] [flags]
+
+commands:
+  export            dump the database into S3 (default; "advana-export export -h" lists flags)
+  prepare-scratch   as root: hand the scratch volume to the export user (the permissions-init container)
+  version           print the version
+`)
+}

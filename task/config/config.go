@@ -1,0 +1,69 @@
+// Package config turns flags, the environment and the database secret into
+// a validated Config. It knows nothing of S3 or pg_dump; every error names
+// the setting (environment variable and flag) and the fix.
+package config
+
+import (
+	"time"
+)
+
+// Formats the task can write.
+const (
+	FormatCustom    = "custom"    // pg_dump -Fc streamed into one object
+	FormatDirectory = "directory" // pg_dump -Fd -j N on the scratch volume, files uploaded in parallel
+)
+
+// Size limits S3 puts on multipart uploads.
+const (
+	MiB         = int64(1) << 20
+	MinPartSize = 5 * MiB
+	MaxPartSize = 5 * 1024 * MiB
+)
+
+// Config is everything one export run needs.
+type Config struct {
+	Bucket           string
+	Prefix           string
+	KMSKeyID         string
+	Region           string
+	S3ForcePathStyle bool
+
+	Format      string
+	Compression Compression
+	Jobs        int
+	ScratchDir  string
+
+	PartSize    int64 // 0: chosen from the database size
+	Concurrency int
+	Verify      bool
+	DryRun      bool
+
+	Schemas          []string
+	ExcludeTables    []string
+	ExcludeTableData []string
+
+	ProgressInterval time.Duration
+	PGBinDir         string
+
+	DB     Conn
+	RDSIAM bool
+}
+
+// Conn is a libpq connection. Password is only ever passed to child
+// processes through the environment (PGPASSWORD), never argv.
+type Conn struct {
+	Host     string
+	Port     int
+	User     string
+	Password string `json:"-"`
+	DBName   string
+	SSLMode  string
+}
+
+// Secrets returns the values that must never be logged.
+func (c Config) Secrets() []string {
+	if c.DB.Password == "" {
+		return nil
+	}
+	return []string{c.DB.Password}
+}

@@ -1,0 +1,92 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// dbSecret is the JSON that RDS and Secrets Manager store for a database
+// (the "credentials for Amazon RDS database" secret type). port may be a
+// number or a string.
+type dbSecret struct {
+	Username string          `json:"username"`
+	Password string          `json:"password"`
+	Host     string          `json:"host"`
+	Port     json.RawMessage `json:"port"`
+	DBName   string          `json:"dbname"`
+}
+
+// loadConn reads the secret (if any), then lets the standard libpq variables
+// override single fields, so one secret can point at a replica's host.
+func loadConn(getenv func(string) string, p *problems) Conn {
+	var c Conn
+	if raw := strings.TrimSpace(getenv(EnvDBSecret)); raw != "" {
+		var s dbSecret
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			// The JSON error can quote the text around the fault, which may be
+			// the password: say where, never what.
+			var syn *json.SyntaxError
+			where := ""
+			if errors.As(err, &syn) {
+				where = fmt.Sprintf(" (syntax error at byte %d)", syn.Offset)
+			}
+			p.add(EnvDBSecret, "is not a valid JSON object"+where,
+				`give the RDS secret format {"username":…,"password":…,"host":…,"port":5432,"dbname":…}`)
+		} else {
+			c.User, c.Password, c.Host, c.DBName = s.Username, s.Password, s.Host, s.DBName
+			if len(s.Port) > 0 && string(s.Port) != "null" {
+				port, err := strconv.Atoi(strings.Trim(string(s.Port), `"`))
+				if err != nil {
+					p.add(EnvDBSecret+" port", "is not a whole number", "store the port as 5432 or \"5432\"")
+				} else {
+					c.Port = port
+				}
+			}
+		}
+	}
+	override := func(dst *string, name string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	override(&c.Host, "PGHOST")
+	override(&c.User, "PGUSER")
+	override(&c.DBName, "PGDATABASE")
+	override(&c.SSLMode, "PGSSLMODE")
+	if v := getenv("PGPASSWORD"); v != "" {
+		c.Password = v
+	}
+	if v := strings.TrimSpace(getenv("PGPORT")); v != "" {
+		port, err := strconv.Atoi(v)
+		if err != nil {
+			p.add("PGPORT", fmt.Sprintf("%q is not a whole number", v), "set PGPORT=5432")
+		} else {
+			c.Port = port
+		}
+	}
+	if c.Port == 0 {
+		c.Port = 5432
+	}
+	return c
+}
+
+// Env returns the libpq environment for child processes (pg_dump, psql).
+func (c Conn) Env() []string {
+	env := []string{
+		"PGHOST=" + c.Host, "PGPORT=" + strconv.Itoa(c.Port), "PGUSER=" + c.User,
+		"PGDATABASE=" + c.DBName, "PGSSLMODE=" + c.SSLMode,
+		"PGAPPNAME=advana-export", "PGCONNECT_TIMEOUT=10",
+	}
+	if c.Password != "" {
+		env = append(env, "PGPASSWORD="+c.Password)
+	}
+	return env
+}
+
+// String describes the connection without its password.
+func (c Conn) String() string {
+	return fmt.Sprintf("%s@%s:%d/%s (sslmode=%s)", c.User, c.Host, c.Port, c.DBName, c.SSLMode)
+}

@@ -1,0 +1,179 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables the task reads. Flags of the same name (without the
+// prefix, lower-case, dashes) win over them.
+const (
+	EnvBucket           = "ADVANA_EXPORT_BUCKET"
+	EnvPrefix           = "ADVANA_EXPORT_PREFIX"
+	EnvKMSKeyID         = "ADVANA_EXPORT_KMS_KEY_ID"
+	EnvFormat           = "ADVANA_EXPORT_FORMAT"
+	EnvCompression      = "ADVANA_EXPORT_COMPRESSION"
+	EnvJobs             = "ADVANA_EXPORT_JOBS"
+	EnvScratchDir       = "ADVANA_EXPORT_SCRATCH_DIR"
+	EnvPartSize         = "ADVANA_EXPORT_PART_SIZE_MIB"
+	EnvConcurrency      = "ADVANA_EXPORT_CONCURRENCY"
+	EnvVerify           = "ADVANA_EXPORT_VERIFY"
+	EnvDryRun           = "ADVANA_EXPORT_DRY_RUN"
+	EnvSchemas          = "ADVANA_EXPORT_SCHEMAS"
+	EnvExcludeTables    = "ADVANA_EXPORT_EXCLUDE_TABLES"
+	EnvExcludeTableData = "ADVANA_EXPORT_EXCLUDE_TABLE_DATA"
+	EnvProgress         = "ADVANA_EXPORT_PROGRESS_INTERVAL"
+	EnvPGBinDir         = "ADVANA_EXPORT_PG_BIN_DIR"
+	EnvDBSecret         = "ADVANA_EXPORT_DB_SECRET"
+	EnvRDSIAM           = "ADVANA_EXPORT_RDS_IAM"
+	EnvPathStyle        = "ADVANA_EXPORT_S3_FORCE_PATH_STYLE"
+)
+
+// Defaults.
+const (
+	DefaultPrefix      = "exports"
+	DefaultConcurrency = 4
+	DefaultScratchDir  = "/scratch"
+	DefaultProgress    = 5 * time.Second
+	DefaultSSLMode     = "require"
+)
+
+// Load builds the Config for the export subcommand from args and the
+// environment (getenv), then validates it. Output of -h goes to usage.
+func Load(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	var p problems
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string, def bool) bool {
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			p.add(name, fmt.Sprintf("%q is not a boolean", v), "use true or false")
+			return def
+		}
+		return b
+	}
+	envInt := func(name string, def int) int {
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			p.add(name, fmt.Sprintf("%q is not a whole number", v), "")
+			return def
+		}
+		return n
+	}
+
+	var c Config
+	var compression, partMiB string
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.StringVar(&c.Bucket, "bucket", env(EnvBucket, ""), "S3 bucket to write the export to ("+EnvBucket+")")
+	fs.StringVar(&c.Prefix, "prefix", env(EnvPrefix, DefaultPrefix), "key prefix inside the bucket ("+EnvPrefix+")")
+	fs.StringVar(&c.KMSKeyID, "kms-key-id", env(EnvKMSKeyID, ""), "KMS key (ARN, id or alias) for SSE-KMS on every object ("+EnvKMSKeyID+")")
+	fs.StringVar(&c.Region, "region", env("AWS_REGION", env("AWS_DEFAULT_REGION", "")), "AWS region (AWS_REGION)")
+	fs.BoolVar(&c.S3ForcePathStyle, "s3-force-path-style", envBool(EnvPathStyle, false), "path-style S3 addressing, for S3-compatible servers ("+EnvPathStyle+")")
+	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed) or directory ("+EnvFormat+")")
+	fs.StringVar(&compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none ("+EnvCompression+")")
+	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel pg_dump jobs, directory format only ("+EnvJobs+")")
+	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
+	fs.StringVar(&partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
+	fs.IntVar(&c.Concurrency, "concurrency", envInt(EnvConcurrency, DefaultConcurrency), "parts uploaded at once ("+EnvConcurrency+")")
+	fs.BoolVar(&c.Verify, "verify", envBool(EnvVerify, true), "check the archive's table of contents with pg_restore --list before the manifest ("+EnvVerify+")")
+	fs.BoolVar(&c.DryRun, "dry-run", envBool(EnvDryRun, false), "check configuration, database and bucket, upload nothing ("+EnvDryRun+")")
+	fs.Var(newListFlag(&c.Schemas, env(EnvSchemas, "")), "schema", "dump only this schema (pattern), repeatable ("+EnvSchemas+", comma-separated)")
+	fs.Var(newListFlag(&c.ExcludeTables, env(EnvExcludeTables, "")), "exclude-table", "leave out this table (pattern), repeatable ("+EnvExcludeTables+")")
+	fs.Var(newListFlag(&c.ExcludeTableData, env(EnvExcludeTableData, "")), "exclude-table-data", "dump this table's definition but not its rows, repeatable ("+EnvExcludeTableData+")")
+	fs.DurationVar(&c.ProgressInterval, "progress-interval", parseDurationOr(env(EnvProgress, ""), DefaultProgress, &p), "how often to log progress ("+EnvProgress+")")
+	fs.StringVar(&c.PGBinDir, "pg-bin-dir", env(EnvPGBinDir, ""), "directory with pg_dump, pg_restore and psql; empty = PATH ("+EnvPGBinDir+")")
+	fs.BoolVar(&c.RDSIAM, "rds-iam", envBool(EnvRDSIAM, false), "authenticate with an RDS IAM token instead of a password ("+EnvRDSIAM+")")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, &Error{Fields: []*FieldError{{Field: "flags", Problem: err.Error(), Fix: "run advana-export export -h"}}}
+	}
+	if fs.NArg() > 0 {
+		p.add("arguments", fmt.Sprintf("unexpected %q", fs.Args()), "the export subcommand takes flags only")
+	}
+
+	if compression == "" {
+		compression = DefaultCompression.String()
+		if c.Format == FormatDirectory {
+			compression = DirectoryDefaultCompression.String()
+		}
+	}
+	if cmp, err := ParseCompression(compression); err != nil {
+		p.add(EnvCompression+" (--compression)", err.Error(), "use zstd:1 (default), zstd:N, gzip:N or none")
+	} else {
+		c.Compression = cmp
+	}
+	if n, err := strconv.ParseInt(partMiB, 10, 64); err != nil {
+		p.add(EnvPartSize+" (--part-size-mib)", fmt.Sprintf("%q is not a whole number", partMiB), "")
+	} else {
+		c.PartSize = n * MiB
+	}
+
+	c.DB = loadConn(getenv, &p)
+	if c.RDSIAM && c.DB.SSLMode == "" {
+		c.DB.SSLMode = "require" // RDS accepts IAM tokens over TLS only
+	}
+	if c.DB.SSLMode == "" {
+		c.DB.SSLMode = DefaultSSLMode
+	}
+	validate(&c, &p)
+	return c, p.err()
+}
+
+func parseDurationOr(s string, def time.Duration, p *problems) time.Duration {
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		p.add(EnvProgress, fmt.Sprintf("%q is not a duration", s), "use e.g. 5s or 1m")
+		return def
+	}
+	return d
+}
+
+// listFlag is a repeatable flag seeded from a comma-separated env value; the
+// first use on the command line replaces the env value.
+type listFlag struct {
+	dst  *[]string
+	seen bool
+}
+
+func newListFlag(dst *[]string, envValue string) *listFlag {
+	for _, v := range strings.Split(envValue, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*dst = append(*dst, v)
+		}
+	}
+	return &listFlag{dst: dst}
+}
+
+func (l *listFlag) String() string {
+	if l == nil || l.dst == nil {
+		return ""
+	}
+	return strings.Join(*l.dst, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if !l.seen {
+		*l.dst, l.seen = nil, true
+	}
+	*l.dst = append(*l.dst, v)
+	return nil
+}

@@ -1,0 +1,54 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind says which stage failed; main turns it into the exit code.
+type Kind int
+
+// Failure kinds, numbered as the exit codes the README documents.
+const (
+	KindConfig      Kind = 2 // configuration or environment: fix the settings or the image
+	KindDump        Kind = 3 // database unreachable, pg_dump failed, archive did not verify
+	KindStorage     Kind = 4 // S3 or KMS refused or failed
+	KindInterrupted Kind = 5 // SIGTERM/SIGINT (ECS stop) or the context ended
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindConfig:
+		return "configuration"
+	case KindDump:
+		return "database"
+	case KindStorage:
+		return "storage"
+	case KindInterrupted:
+		return "interrupted"
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Error is a failed run: what kind of failure and why.
+type Error struct {
+	Kind Kind
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func fail(k Kind, format string, args ...any) error {
+	return &Error{Kind: k, Err: fmt.Errorf(format, args...)}
+}
+
+// KindOf returns the kind of err, KindStorage when it has none (the last
+// stage, and the one whose errors come from outside).
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindStorage
+}

@@ -1,0 +1,223 @@
+// Package export is the one place that wires the stages together:
+// configuration → preflight → dump → upload (+ checksum, verify) →
+// manifest → summary. It decides what each failure aborts; the stages do not
+// know of each other.
+package export
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/sirupsen/logrus"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/config"
+	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/task/pgdump"
+	"github.com/advana-export/terraform-aws-advana-export/task/s3upload"
+)
+
+// Deps are the outside world the export talks to.
+type Deps struct {
+	Log     *logrus.Logger
+	S3      s3upload.Client
+	AWS     aws.Config // credentials for RDS IAM tokens
+	Version string
+	// Secret registers a value that must never be logged (an IAM token).
+	Secret func(string)
+	Now    func() time.Time
+	RandID func() string
+}
+
+// run is the state of one export.
+type run struct {
+	cfg      config.Config
+	d        Deps
+	log      *logrus.Entry
+	tools    pgdump.Tools
+	up       *s3upload.Uploader
+	server   pgdump.Server
+	dumpVer  string
+	partSize int64
+	started  time.Time
+	id       string
+	prefix   string // the run's folder, no trailing slash
+}
+
+// Run exports the database described by cfg. It returns the manifest it
+// wrote, or nil and an *Error. On any failure every multipart upload under
+// the run's folder is aborted and no manifest is written.
+func Run(ctx context.Context, cfg config.Config, d Deps) (*manifest.Manifest, error) {
+	r := &run{cfg: cfg, d: d, tools: pgdump.Tools{BinDir: cfg.PGBinDir}, started: d.Now().UTC()}
+	r.id = manifest.NewRunID(r.started, d.RandID())
+	r.prefix = manifest.RunPrefix(cfg.Prefix, keySafe(cfg.DB.DBName), r.started, r.id)
+	r.log = d.Log.WithFields(logrus.Fields{"run_id": r.id, "database": cfg.DB.DBName})
+
+	if err := r.preflight(ctx); err != nil {
+		return nil, r.classify(ctx, err)
+	}
+	if cfg.DryRun {
+		r.log.WithField("event", "dry_run_ok").Info("dry run: configuration, database and bucket are usable; nothing uploaded")
+		return nil, nil
+	}
+	m, err := r.export(ctx)
+	if err != nil {
+		err = r.classify(ctx, err)
+		r.abortAll(ctx)
+		return nil, err
+	}
+	return m, nil
+}
+
+// preflight fails fast, before any upload starts.
+func (r *run) preflight(ctx context.Context) error {
+	cfg := r.cfg
+	if cfg.RDSIAM {
+		token, err := rdsToken(ctx, r.d.AWS, cfg.DB)
+		if err != nil {
+			return &Error{Kind: KindConfig, Err: err}
+		}
+		r.d.Secret(token)
+		r.cfg.DB.Password = token
+	}
+	dumpMajor, dumpVer, err := r.tools.DumpVersion(ctx)
+	if err != nil {
+		return fail(KindConfig, "find pg_dump: %w", err)
+	}
+	r.dumpVer = dumpVer
+	server, err := r.tools.Inspect(ctx, r.cfg.DB.Env())
+	if err != nil {
+		return fail(KindDump, "cannot connect to PostgreSQL %s: %w (check PGHOST/PGPORT/PGUSER/PGDATABASE, the secret, and the security group)", cfg.DB, err)
+	}
+	r.server = server
+	if err := pgdump.CheckCompatible(dumpMajor, server); err != nil {
+		return &Error{Kind: KindConfig, Err: err}
+	}
+	if cfg.Format == config.FormatDirectory {
+		if err := r.checkScratch(); err != nil {
+			return err
+		}
+	}
+	r.partSize = cfg.PartSize
+	if r.partSize == 0 {
+		r.partSize = s3upload.PartSize(server.DatabaseSize)
+	}
+	r.up = s3upload.New(r.d.S3, cfg.Bucket, cfg.KMSKeyID, r.partSize, cfg.Concurrency)
+	if err := r.up.Preflight(ctx, r.prefix+"/"); err != nil {
+		return &Error{Kind: KindStorage, Err: err}
+	}
+	r.log.WithFields(logrus.Fields{
+		"event": "preflight_ok", "server_version": server.Version, "pg_dump_version": dumpVer,
+		"database_size_bytes": server.DatabaseSize, "part_size_bytes": r.partSize,
+		"concurrency": cfg.Concurrency, "format": cfg.Format, "compression": cfg.Compression.String(),
+		"destination": fmt.Sprintf("s3://%s/%s/", cfg.Bucket, r.prefix),
+	}).Info("preflight passed")
+	return nil
+}
+
+func (r *run) export(ctx context.Context) (*manifest.Manifest, error) {
+	var objects []manifest.Object
+	var verification *manifest.Verification
+	var restore string
+	var err error
+	switch r.cfg.Format {
+	case config.FormatDirectory:
+		objects, verification, restore, err = r.dumpDirectory(ctx)
+	default:
+		objects, verification, restore, err = r.streamCustom(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := r.manifest(objects, verification, restore)
+	body, err := m.Marshal()
+	if err != nil {
+		return nil, &Error{Kind: KindStorage, Err: err}
+	}
+	// Last step, and the only one that makes the export visible as complete.
+	key := path.Join(r.prefix, manifest.FileName)
+	if _, err := r.up.PutSmall(ctx, key, "application/json", body); err != nil {
+		return nil, &Error{Kind: KindStorage, Err: err}
+	}
+	elapsed := m.FinishedAt.Sub(r.started).Seconds()
+	r.log.WithFields(logrus.Fields{
+		"event": "export_succeeded", "bytes": m.TotalBytes, "objects": len(m.Objects),
+		"duration_seconds": round2(elapsed), "mb_per_s": round2(mbps(r.server.DatabaseSize, elapsed)),
+		"database_size_bytes": r.server.DatabaseSize, "manifest_key": key,
+		"archive_keys": objectKeys(m.Objects),
+	}).Info("export complete")
+	return m, nil
+}
+
+func (r *run) manifest(objects []manifest.Object, v *manifest.Verification, restore string) *manifest.Manifest {
+	var total int64
+	for _, o := range objects {
+		total += o.Size
+	}
+	return &manifest.Manifest{
+		SchemaVersion: manifest.SchemaVersion, RunID: r.id, Database: r.cfg.DB.DBName,
+		ServerVersion: r.server.Version, PgDumpVersion: r.dumpVer, Format: r.cfg.Format,
+		Compression: r.cfg.Compression.String(), StartedAt: r.started, FinishedAt: r.d.Now().UTC(),
+		DatabaseSize: r.server.DatabaseSize, Objects: objects, TotalBytes: total, Verification: v,
+		RestoreCommand: restore,
+		Filters: manifest.Filters{Schemas: r.cfg.Schemas, ExcludeTables: r.cfg.ExcludeTables,
+			ExcludeTableData: r.cfg.ExcludeTableData},
+		Tool: manifest.ToolVersion{Name: "advana-export", Version: r.d.Version},
+	}
+}
+
+// classify turns any failure into an *Error; a cancelled context wins,
+// whatever the stage reported, because the stage failed on its account.
+func (r *run) classify(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted: %w", err)}
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return &Error{Kind: KindStorage, Err: err}
+}
+
+// abortAll removes every multipart upload the run left, on its own context.
+func (r *run) abortAll(ctx context.Context) {
+	if r.up == nil {
+		return
+	}
+	n, err := r.up.AbortAll(ctx, r.prefix+"/")
+	entry := r.log.WithFields(logrus.Fields{"event": "uploads_aborted", "aborted": n, "prefix": r.prefix + "/"})
+	if err != nil {
+		entry.WithError(err).Error("could not abort every multipart upload of the run; the bucket's lifecycle rule removes the rest after a day")
+		return
+	}
+	entry.Info("no partial upload left behind; no manifest written")
+}
+
+var unsafeKeyChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// keySafe makes a database name usable as one S3 key segment.
+func keySafe(s string) string {
+	if s = unsafeKeyChars.ReplaceAllString(s, "_"); s == "" || s == "." || s == ".." {
+		return "_"
+	}
+	return s
+}
+
+func objectKeys(objs []manifest.Object) []string {
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys
+}
+
+func mbps(bytes int64, seconds float64) float64 {
+	if seconds <= 0 {
+		return 0
+	}
+	return float64(bytes) / 1e6 / seconds
+}
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }

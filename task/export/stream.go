@@ -1,0 +1,208 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/compress"
+	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/task/pgdump"
+	"github.com/advana-export/terraform-aws-advana-export/task/s3upload"
+)
+
+// streamCustom pipes pg_dump -Fc into one multipart upload, feeding the
+// same bytes to pg_restore --list. The upload is completed only after
+// pg_dump exited 0 and the archive verified.
+func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Verification, string, error) {
+	dctx, stopDump := context.WithCancel(ctx)
+	defer stopDump()
+
+	table := &atomic.Value{}
+	table.Store("")
+	dump, err := r.tools.Start(dctx, r.cfg.DB.Env(), r.dumpOptions(""), trackTable(table))
+	if err != nil {
+		return nil, nil, "", fail(KindConfig, "%w", err)
+	}
+	var src io.Reader = dump.Stdout
+	var ver *pgdump.Verifier
+	if r.cfg.Verify {
+		if ver, err = r.tools.StartVerifier(dctx); err != nil {
+			stopDump()
+			_ = dump.Wait()
+			return nil, nil, "", fail(KindConfig, "%w", err)
+		}
+		src = io.TeeReader(src, ver)
+	}
+	dumped := &countingReader{r: src}
+	gate := &eofGate{r: dumped}
+	var toc pgdump.TOC
+	var dumpErr, verErr error
+	gate.atEOF = func() error {
+		dumpErr = dump.Wait()
+		if ver != nil {
+			toc, verErr = ver.Finish()
+		}
+		if dumpErr != nil {
+			return dumpErr
+		}
+		return verErr
+	}
+
+	name := keySafe(r.cfg.DB.DBName) + ".dump"
+	var body io.Reader = gate
+	var zr *compress.Reader
+	if r.cfg.Compression.Zstd() {
+		if zr, err = compress.NewZstd(gate, r.cfg.Compression.Level); err != nil {
+			stopDump()
+			_, _ = io.Copy(io.Discard, gate)
+			return nil, nil, "", fail(KindConfig, "%w", err)
+		}
+		body = zr
+		name += compress.Extension
+	}
+	key := path.Join(r.prefix, name)
+	uploaded := &s3upload.Counter{}
+	stopProgress := r.progress(&dumped.n, uploaded, table)
+	obj, upErr := r.up.Stream(ctx, key, body, uploaded)
+	stopProgress()
+
+	// Collect every child before deciding anything, so none outlives the run.
+	// If the upload stopped early, stop pg_dump and read the gate to its end:
+	// that waits for pg_dump and the verifier (atEOF).
+	// producerDone: the stream reached pg_dump's end before the upload
+	// stopped, so a dump or verify error is the cause, not a consequence.
+	producerDone := gate.finished()
+	if !producerDone {
+		stopDump()
+	}
+	if zr != nil {
+		zr.Close()
+	}
+	if !gate.finished() {
+		_, _ = io.Copy(io.Discard, gate)
+	}
+
+	switch {
+	case upErr == nil:
+	case ctx.Err() != nil:
+		return nil, nil, "", &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted during the dump: %w", upErr)}
+	case producerDone && dumpErr != nil:
+		return nil, nil, "", &Error{Kind: KindDump, Err: dumpErr}
+	case producerDone && verErr != nil:
+		return nil, nil, "", &Error{Kind: KindDump, Err: fmt.Errorf("archive failed verification: %w", verErr)}
+	default:
+		return nil, nil, "", &Error{Kind: KindStorage, Err: upErr}
+	}
+
+	var v *manifest.Verification
+	if ver != nil {
+		v = &manifest.Verification{Tool: "pg_restore --list", TOCEntries: toc.Entries, TableDataEntries: toc.TableDataEntries}
+	}
+	restore := restoreCommand(name, 2)
+	if zr != nil {
+		// pg_restore -j needs a seekable file, so decompress first.
+		restore = fmt.Sprintf("zstd -d --rm -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension), 2))
+	}
+	return []manifest.Object{{Key: obj.Key, Path: name, Size: obj.Size, SHA256: obj.SHA256}}, v, restore, nil
+}
+
+// restoreCommand restores archive into $TARGET_DATABASE_URL.
+func restoreCommand(archive string, jobs int) string {
+	return fmt.Sprintf(`pg_restore --dbname="$TARGET_DATABASE_URL" --no-owner --no-privileges --exit-on-error --jobs=%d %s`, jobs, archive)
+}
+
+func (r *run) dumpOptions(outDir string) pgdump.Options {
+	return pgdump.Options{
+		Format: r.cfg.Format, Compress: r.cfg.Compression.PgDumpLevel(), Jobs: r.cfg.Jobs, OutDir: outDir,
+		Schemas: r.cfg.Schemas, ExcludeTables: r.cfg.ExcludeTables, ExcludeTableData: r.cfg.ExcludeTableData,
+	}
+}
+
+// eofGate passes reads through but turns the source's io.EOF into the
+// result of atEOF: the stream only ends cleanly if the producer succeeded.
+type eofGate struct {
+	r     io.Reader
+	atEOF func() error
+	once  sync.Once
+	err   error
+	done  atomic.Bool
+}
+
+func (g *eofGate) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if errors.Is(err, io.EOF) {
+		g.once.Do(func() {
+			if e := g.atEOF(); e != nil {
+				g.err = e
+			} else {
+				g.err = io.EOF
+			}
+			g.done.Store(true)
+		})
+		return n, g.err
+	}
+	return n, err
+}
+
+func (g *eofGate) finished() bool { return g.done.Load() }
+
+// trackTable remembers the table pg_dump --verbose says it is dumping.
+func trackTable(v *atomic.Value) func(string) {
+	const marker = "dumping contents of table "
+	return func(line string) {
+		if i := strings.Index(line, marker); i >= 0 {
+			v.Store(strings.Trim(line[i+len(marker):], `"`))
+		}
+	}
+}
+
+// progress logs, every ProgressInterval until stopped, how much pg_dump has
+// written, how much of it (compressed) the upload has taken, and the rate.
+func (r *run) progress(dumped *atomic.Int64, uploaded *s3upload.Counter, table *atomic.Value) (stop func()) {
+	if r.cfg.ProgressInterval <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(r.cfg.ProgressInterval)
+		defer t.Stop()
+		start := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				n, up := dumped.Load(), uploaded.Bytes()
+				r.log.WithFields(logrus.Fields{
+					"event": "progress", "dump_bytes": n, "uploaded_bytes": up, "parts": up / r.partSize,
+					"mb_per_s": round2(mbps(n, time.Since(start).Seconds())), "table": table.Load(),
+				}).Info("dumping")
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}

@@ -1,0 +1,109 @@
+// Package manifest defines manifest.json, the file that makes an export
+// complete: it is written last, only after every object it lists is in
+// place, so a consumer that finds it may trust the export, and a consumer
+// that does not find it must ignore the folder.
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"time"
+)
+
+// FileName is the manifest's name inside a run's folder.
+const FileName = "manifest.json"
+
+// SchemaVersion changes when a field changes meaning or goes away.
+const SchemaVersion = 1
+
+// Manifest describes one complete export.
+type Manifest struct {
+	SchemaVersion int       `json:"schema_version"`
+	RunID         string    `json:"run_id"`
+	Database      string    `json:"database"`
+	ServerVersion string    `json:"server_version"`
+	PgDumpVersion string    `json:"pg_dump_version"`
+	Format        string    `json:"format"`      // custom | directory
+	Compression   string    `json:"compression"` // none | gzip:N
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	DatabaseSize  int64     `json:"database_size_bytes"`
+	Objects       []Object  `json:"objects"`
+	// TotalBytes is the sum of Objects' sizes.
+	TotalBytes int64 `json:"total_bytes"`
+	// Verification is what pg_restore --list read from the archive, when
+	// verification ran.
+	Verification *Verification `json:"verification,omitempty"`
+	// RestoreCommand restores this export after its objects are downloaded
+	// into the current directory under their base names (or their paths
+	// relative to the run folder, for the directory format).
+	RestoreCommand string      `json:"restore_command"`
+	Filters        Filters     `json:"filters"`
+	Tool           ToolVersion `json:"tool"`
+}
+
+// Object is one object of the export.
+type Object struct {
+	Key    string `json:"key"`
+	Path   string `json:"path"` // relative to the run folder
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// Verification records the archive check.
+type Verification struct {
+	Tool             string `json:"tool"`
+	TOCEntries       int    `json:"toc_entries"`
+	TableDataEntries int    `json:"table_data_entries"`
+}
+
+// Filters records what was left out, so a partial dump is never mistaken
+// for a whole one.
+type Filters struct {
+	Schemas          []string `json:"schemas,omitempty"`
+	ExcludeTables    []string `json:"exclude_tables,omitempty"`
+	ExcludeTableData []string `json:"exclude_table_data,omitempty"`
+}
+
+// ToolVersion names the program that wrote the export.
+type ToolVersion struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// RunPrefix is the folder of one run:
+// PREFIX/DATABASE/YYYY-MM-DD/RUN_ID (UTC date of the start).
+func RunPrefix(prefix, database string, started time.Time, runID string) string {
+	return path.Join(prefix, database, started.UTC().Format("2006-01-02"), runID)
+}
+
+// NewRunID returns a sortable, unique id: the UTC start time to the second
+// and a random suffix.
+func NewRunID(started time.Time, random string) string {
+	return started.UTC().Format("20060102T150405Z") + "-" + random
+}
+
+// Marshal renders the manifest as indented JSON.
+func (m *Manifest) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Parse reads a manifest and checks that it is one this version understands.
+func Parse(b []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decode manifest: %w", err)
+	}
+	if m.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("manifest schema_version %d, want %d", m.SchemaVersion, SchemaVersion)
+	}
+	if len(m.Objects) == 0 {
+		return nil, fmt.Errorf("manifest lists no objects")
+	}
+	return &m, nil
+}

@@ -1,0 +1,122 @@
+package pgdump
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+)
+
+// Options select what pg_dump writes. Connection settings are not here:
+// they travel in the environment.
+type Options struct {
+	Format           string // "custom" or "directory"
+	Compress         int    // -Z level, 0-9
+	Jobs             int    // -j, directory format only
+	OutDir           string // directory format: the folder to create
+	Schemas          []string
+	ExcludeTables    []string
+	ExcludeTableData []string
+}
+
+// Args is pg_dump's argv (without the program name). Patterns are passed
+// as separate arguments in the --opt=value form, so no value can be read as
+// another option and no shell ever sees them.
+func (o Options) Args() []string {
+	args := []string{"--no-password", "--verbose", "-Z", strconv.Itoa(o.Compress)}
+	switch o.Format {
+	case "directory":
+		args = append(args, "--format=directory", "--jobs="+strconv.Itoa(max(o.Jobs, 1)), "--file="+o.OutDir)
+	default:
+		args = append(args, "--format=custom")
+	}
+	for _, s := range o.Schemas {
+		args = append(args, "--schema="+s)
+	}
+	for _, s := range o.ExcludeTables {
+		args = append(args, "--exclude-table="+s)
+	}
+	for _, s := range o.ExcludeTableData {
+		args = append(args, "--exclude-table-data="+s)
+	}
+	return args
+}
+
+// Dump is a running pg_dump.
+type Dump struct {
+	// Stdout is the archive for the custom format; empty for directory.
+	Stdout io.Reader
+	cmd    *exec.Cmd
+	stderr *tailBuffer
+	onLine func(string)
+}
+
+// Start runs pg_dump. For the custom format the archive streams from
+// Dump.Stdout; Wait must be called after Stdout reaches EOF. progress, if
+// not nil, receives each --verbose line of pg_dump (its progress).
+func (t Tools) Start(ctx context.Context, env []string, o Options, progress func(string)) (*Dump, error) {
+	cmd, err := t.command(ctx, "pg_dump", env, o.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dump{cmd: cmd, stderr: &tailBuffer{max: 8192}, onLine: progress}
+	cmd.Stderr = &lineWriter{tail: d.stderr, onLine: progress}
+	if o.Format != "directory" {
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			return nil, fmt.Errorf("pg_dump stdout: %w", err)
+		}
+		d.Stdout = out
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start pg_dump: %w", err)
+	}
+	return d, nil
+}
+
+// Wait waits for pg_dump to exit; a non-zero exit becomes an error carrying
+// the end of pg_dump's stderr.
+func (d *Dump) Wait() error {
+	if err := d.cmd.Wait(); err != nil {
+		return exitError("pg_dump", err, d.stderr.errorLines())
+	}
+	return nil
+}
+
+// lineWriter splits stderr into lines for the progress callback and keeps a
+// bounded tail for errors.
+type lineWriter struct {
+	tail    *tailBuffer
+	onLine  func(string)
+	partial []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.tail.Write(p)
+	if w.onLine == nil {
+		return len(p), nil
+	}
+	w.partial = append(w.partial, p...)
+	for {
+		i := indexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		w.onLine(string(w.partial[:i]))
+		w.partial = w.partial[i+1:]
+	}
+	if len(w.partial) > 4096 {
+		w.partial = w.partial[:0]
+	}
+	return len(p), nil
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}

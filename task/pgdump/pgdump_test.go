@@ -1,0 +1,110 @@
+package pgdump
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+func TestInspectAndVersions(t *testing.T) {
+	pg := testenv.PostgresT(t)
+	tools := Tools{BinDir: pg.BinDir}
+	ctx := context.Background()
+	s, err := tools.Inspect(ctx, pg.Env("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Major() != 15 || s.DatabaseSize <= 0 || !strings.HasPrefix(s.Version, "15.") {
+		t.Fatalf("server %+v", s)
+	}
+	major, full, err := tools.DumpVersion(ctx)
+	if err != nil || major != 15 || !strings.Contains(full, "15.") {
+		t.Fatalf("pg_dump version %d %q %v", major, full, err)
+	}
+	if err := CheckCompatible(major, s); err != nil {
+		t.Fatal(err)
+	}
+	err = CheckCompatible(14, Server{VersionNum: 160002})
+	if err == nil || !strings.Contains(err.Error(), "PG_MAJOR") {
+		t.Fatalf("old pg_dump accepted or message without the fix: %v", err)
+	}
+	wrong := pg.Env("postgres")
+	wrong = append(wrong, "PGPASSWORD=nope-nope")
+	if _, err := tools.Inspect(ctx, wrong); err == nil || !strings.Contains(err.Error(), "password authentication failed") {
+		t.Fatalf("wrong password: %v", err)
+	}
+}
+
+func TestParseDumpVersion(t *testing.T) {
+	for in, want := range map[string]int{
+		"pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n": 15,
+		"pg_dump (PostgreSQL) 17.2\n":                           17,
+		"pg_dump (PostgreSQL) 9.6.24\n":                         9,
+	} {
+		got, _, err := parseDumpVersion(in)
+		if err != nil || got != want {
+			t.Errorf("%q: %d %v, want %d", in, got, err, want)
+		}
+	}
+	if _, _, err := parseDumpVersion("something else"); err == nil {
+		t.Error("garbage accepted")
+	}
+}
+
+func TestArgsKeepPatternsAsValues(t *testing.T) {
+	args := Options{Format: "custom", Compress: 1, Schemas: []string{"-f/etc/x"}, ExcludeTables: []string{"a b"},
+		ExcludeTableData: []string{`public."Mixed"`}}.Args()
+	joined := strings.Join(args, "\n")
+	for _, want := range []string{"--schema=-f/etc/x", "--exclude-table=a b", `--exclude-table-data=public."Mixed"`, "--format=custom", "--no-password"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("args %q lack %q", args, want)
+		}
+	}
+	dir := Options{Format: "directory", Jobs: 3, OutDir: "/scratch/run"}.Args()
+	if j := strings.Join(dir, " "); !strings.Contains(j, "--format=directory --jobs=3 --file=/scratch/run") {
+		t.Errorf("directory args %q", dir)
+	}
+}
+
+func TestVerifierRejectsGarbageAndAcceptsArchive(t *testing.T) {
+	pg := testenv.PostgresT(t)
+	tools := Tools{BinDir: pg.BinDir}
+	ctx := context.Background()
+
+	v, err := tools.StartVerifier(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(v, strings.NewReader(strings.Repeat("not an archive ", 1000)))
+	if _, err := v.Finish(); err == nil {
+		t.Fatal("garbage verified")
+	}
+
+	if err := pg.Exec(ctx, "postgres", "create table t (id int primary key, v text); insert into t select g, md5(g::text) from generate_series(1,1000) g;"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := tools.Start(ctx, pg.Env("postgres"), Options{Format: "custom", Compress: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var archive bytes.Buffer
+	if _, err := io.Copy(&archive, d.Stdout); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	v, err = tools.StartVerifier(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(v, &archive)
+	toc, err := v.Finish()
+	if err != nil || toc.TableDataEntries != 1 || toc.Entries < 2 {
+		t.Fatalf("toc %+v err %v", toc, err)
+	}
+}
