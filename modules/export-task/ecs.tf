@@ -38,7 +38,7 @@ locals {
       # Fargate bind mounts belong to root, so this short-lived container
       # (same image) hands /scratch to the non-root user and exits. It is the
       # one place anything runs as root: no network listener, read-only root
-      # filesystem, and only the capabilities chown/chmod need.
+      # filesystem, and only the CHOWN capability.
       name                   = "permissions-init"
       image                  = var.image
       essential              = false
@@ -50,8 +50,10 @@ locals {
       linuxParameters = {
         capabilities = {
           # Fargate cannot add capabilities back after "ALL", so drop every
-          # Docker default except CHOWN, DAC_OVERRIDE and FOWNER.
-          drop = ["AUDIT_WRITE", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
+          # Docker default except CHOWN, the one prepare-scratch needs (it
+          # sets the mode while root still owns the folder: no FOWNER, and
+          # root owns what it reads: no DAC_OVERRIDE). README: permissions-init.
+          drop = ["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
         }
       }
       logConfiguration = local.log_configuration["permissions-init"]
