@@ -1,6 +1,7 @@
 package controls
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/policy"
@@ -34,6 +35,9 @@ var wildcardOnly = map[string]string{
 
 func checkLeastPrivilege(c *Context, r *Result) {
 	for _, d := range c.Policies {
+		if len(d.From) > 0 {
+			r.add(d.Source, d.Kind+" policy", "built from "+strings.Join(d.From, ", "), Info, fmt.Sprintf("%d statements", len(d.Statements)))
+		}
 		for _, g := range d.Gaps {
 			r.add(d.Source, "policy", g, Unknown, "statements the plan cannot show")
 		}

@@ -18,8 +18,10 @@ var secretsControl = Control{
 	Check: checkSecrets,
 }
 
-// secretName matches a secret-looking variable name by its words.
-var secretName = regexp.MustCompile(`(?i)(^|_)(PASSWORD|PASSWD|PWD|SECRET|SECRETS|TOKEN|CREDENTIALS?|PRIVATE_KEY|API_KEY|ACCESS_KEY|KEY)$|(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIALS?)(_|$)`)
+// secretName matches a secret-looking variable name: PASSWORD, PASSWD,
+// SECRET, TOKEN or CREDENTIAL anywhere (PGPASSWORD, DB_SECRET_JSON), PWD as
+// a word, or a last word KEY (API_KEY, not KMS_KEY_ID).
+var secretName = regexp.MustCompile(`(?i)PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|(^|_)PWD(_|$)|(^|_)KEY$`)
 
 // secretValues match values that look like credentials.
 var secretValues = map[string]*regexp.Regexp{

@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 
-	tfjson "github.com/hashicorp/terraform-json"
-
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
 )
 
@@ -70,8 +68,10 @@ func consumer(p *model.Plan, r *model.Resource, a attribute, used map[string]boo
 	if known && js == "" {
 		return Document{}, false
 	}
-	if !known && model.Expr(configExprs(r), a.path...) == nil {
-		return Document{}, false // computed from another resource (e.g. aws_s3_bucket.policy), not set here
+	if r.Config != nil && model.Expr(r.Config.Expressions, a.path...) == nil {
+		// Not set by the configuration: a value computed from another
+		// resource (aws_s3_bucket.policy mirrors aws_s3_bucket_policy).
+		return Document{}, false
 	}
 	src := fmt.Sprintf("%s.%s", r.Address, a.path[0])
 	d := Document{Source: src, Kind: a.kind, Owner: r.Address}
@@ -112,11 +112,4 @@ func markUsed(p *model.Plan, doc *model.Resource, used map[string]bool) {
 			}
 		}
 	}
-}
-
-func configExprs(r *model.Resource) map[string]*tfjson.Expression {
-	if r.Config == nil {
-		return nil
-	}
-	return r.Config.Expressions
 }

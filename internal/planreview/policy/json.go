@@ -61,6 +61,9 @@ func ParseJSON(doc string) ([]Statement, error) {
 	if err := json.Unmarshal([]byte(doc), &raw); err != nil {
 		return nil, fmt.Errorf("parse policy JSON: %w", err)
 	}
+	if len(raw.Statement) == 0 {
+		return nil, nil // a document with no statement (e.g. every block dynamic and empty)
+	}
 	var list []rawStatement
 	if err := json.Unmarshal(raw.Statement, &list); err != nil {
 		var one rawStatement
