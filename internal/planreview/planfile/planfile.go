@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
@@ -131,18 +132,22 @@ func plan(ctx context.Context, bin, dir string, varFiles []string, env map[strin
 	return p, nil
 }
 
-// setEnv passes the process environment plus extra to Terraform.
-// terraform-exec refuses to let callers set TF_* variables it manages, so
-// TF_CLI_CONFIG_FILE (the offline provider mirror) is inherited, not set.
+// setEnv passes the process environment plus extra to Terraform. The
+// variables terraform-exec manages itself (TF_IN_AUTOMATION, TF_LOG, TF_VAR_*,
+// ...) are left out: it refuses them and sets its own. TF_CLI_CONFIG_FILE (the
+// offline provider mirror) is passed on.
 func setEnv(tf *tfexec.Terraform, extra map[string]string) error {
 	if len(extra) == 0 {
 		return nil
 	}
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
-		if k, v, ok := bytes.Cut([]byte(kv), []byte("=")); ok {
-			env[string(k)] = string(v)
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
 		}
+	}
+	for _, k := range tfexec.ProhibitedEnv(env) {
+		delete(env, k)
 	}
 	for k, v := range extra {
 		env[k] = v
