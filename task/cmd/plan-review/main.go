@@ -5,8 +5,8 @@
 // saved plan, writes plan-review.md and plan-review.json, and exits 1 when
 // any control fails or cannot be shown.
 //
-//	plan-review -var-file test/fixtures/plan-review/complete.tfvars.json   # examples/complete
-//	plan-review -dir examples/minimal -var-file test/fixtures/plan-review/minimal.tfvars.json
+//	plan-review                                   # examples/complete, deployed to moto, planned again
+//	plan-review -dir examples/minimal -mode fresh # a first deployment's plan, offline
 //	plan-review -plan tfplan.json                 # terraform show -json tfplan > tfplan.json
 //	plan-review -plan tfplan -dir path/to/config  # a binary plan, shown from its config
 package main
@@ -34,6 +34,9 @@ const (
 	exitUsage  = 2
 	exitError  = 3 // could not produce or read the plan
 	defaultDir = "examples/complete"
+	// fixtureDir holds NAME.tfvars.json, the inputs of examples/NAME used
+	// when an offline plan is given no -var-file.
+	fixtureDir = "test/fixtures/plan-review"
 )
 
 type options struct {
@@ -91,7 +94,7 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("plan-review", flag.ContinueOnError)
 	fs.StringVar(&o.dir, "dir", defaultDir, "configuration to plan (relative to -root), or where a binary -plan is shown from")
 	fs.StringVar(&o.root, "root", ".", "tree copied for an offline plan (the repository: examples refer to ../../)")
-	fs.Var(&vf, "var-file", "variable file for the plan (repeatable)")
+	fs.Var(&vf, "var-file", "variable file for the plan (repeatable); offline, the default is "+fixtureDir+"/BASENAME-OF-DIR.tfvars.json if it exists")
 	mode := fs.String("mode", string(planfile.Deployed), "deployed: apply a copy to a local AWS emulator, then plan again (every value known, as in the plan of a change); "+
 		"fresh: plan a copy with fake credentials and a local STS (a first deployment: new ARNs unknown); live: plan in place with your own credentials")
 	fs.StringVar(&o.planPath, "plan", "", "review this saved plan (JSON from `terraform show -json`, or a binary plan file) instead of planning")
@@ -137,6 +140,13 @@ func load(ctx context.Context, o options) (*tfjson.Plan, string, error) {
 	}
 	if _, err := os.Stat(filepath.Join(root, o.dir)); err != nil {
 		return nil, "", errors.Join(fmt.Errorf("configuration %s", o.dir), err)
+	}
+	if len(o.varFiles) == 0 && o.mode != planfile.Live {
+		// The examples' inputs for an offline plan, when there are some.
+		fixture := filepath.Join(root, fixtureDir, filepath.Base(o.dir)+".tfvars.json")
+		if _, err := os.Stat(fixture); err == nil {
+			o.varFiles = []string{fixture}
+		}
 	}
 	p, err := planfile.Run(ctx, planfile.RunOptions{Root: root, Dir: o.dir, VarFiles: o.varFiles, Mode: o.mode, Terraform: o.terraform})
 	return p, o.dir + " (" + modeText[o.mode] + ")", err
