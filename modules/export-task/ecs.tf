@@ -38,8 +38,7 @@ locals {
       # Fargate bind mounts belong to root, so this short-lived container
       # (same image) hands /scratch to the non-root user and exits. It is the
       # one place anything runs as root: no network listener, read-only root
-      # filesystem, and CHOWN alone of root's capabilities (prepare-scratch
-      # sets the mode while root still owns the folder, so it needs no FOWNER).
+      # filesystem, and only the CHOWN capability.
       name                   = "permissions-init"
       image                  = var.image
       essential              = false
@@ -51,7 +50,9 @@ locals {
       linuxParameters = {
         capabilities = {
           # Fargate cannot add capabilities back after "ALL", so drop every
-          # Docker default except CHOWN.
+          # Docker default except CHOWN, the one prepare-scratch needs (it
+          # sets the mode while root still owns the folder: no FOWNER, and
+          # root owns what it reads: no DAC_OVERRIDE). README: permissions-init.
           drop = ["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
         }
       }

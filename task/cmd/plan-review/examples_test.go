@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/controls"
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/report"
+)
+
+// repoRoot is the repository, three levels up from task/cmd/plan-review.
+const repoRoot = "../../.."
+
+// plans holds one plan per example and mode, made once per test run: the
+// examples' plans are the slow part (init, apply to moto, plan).
+var plans sync.Map // "example/mode" -> func() (string, error)
+
+// examplePlan plans examples/<example> in mode and returns the path of its
+// saved JSON. Concurrent callers share one run.
+func examplePlan(t *testing.T, example string, mode planfile.Mode) string {
+	t.Helper()
+	once, _ := plans.LoadOrStore(example+"/"+string(mode), sync.OnceValues(func() (string, error) {
+		root, err := filepath.Abs(repoRoot)
+		if err != nil {
+			return "", err
+		}
+		p, err := planfile.Run(context.Background(), planfile.RunOptions{
+			Root: root, Dir: "examples/" + example, Mode: mode,
+			VarFiles: []string{filepath.Join(root, "test/fixtures/plan-review", example+".tfvars.json")},
+		})
+		if err != nil {
+			return "", err
+		}
+		dir, err := os.MkdirTemp("", "plan-review-test-")
+		if err != nil {
+			return "", err
+		}
+		path := filepath.Join(dir, example+"-"+string(mode)+".json")
+		return path, planfile.Write(path, p)
+	}))
+	path, err := once.(func() (string, error))()
+	if err != nil {
+		t.Fatalf("plan examples/%s (%s): %v", example, mode, err)
+	}
+	return path
+}
+
+// reviewFile runs the command on a saved plan and returns its exit code and report.
+func reviewFile(t *testing.T, planPath string) (int, report.Review) {
+	t.Helper()
+	dir := t.TempDir()
+	md, js := filepath.Join(dir, "plan-review.md"), filepath.Join(dir, "plan-review.json")
+	code := run([]string{"-plan", planPath, "-out", md, "-json", js})
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatalf("exit %d and no JSON report: %v", code, err)
+	}
+	var rv report.Review
+	if err := json.Unmarshal(b, &rv); err != nil {
+		t.Fatalf("read JSON report: %v", err)
+	}
+	if fi, err := os.Stat(md); err != nil || fi.Size() == 0 {
+		t.Fatalf("no Markdown report: %v", err)
+	}
+	return code, rv
+}
+
+// statuses maps control id -> status.
+func statuses(rv report.Review) map[string]controls.Status {
+	out := map[string]controls.Status{}
+	for _, r := range rv.Results {
+		out[r.ID] = r.Status
+	}
+	return out
+}
+
+// TestExamplesPass: each example, applied to the emulator and planned again
+// (every value known), passes every control, and the command exits 0.
+func TestExamplesPass(t *testing.T) {
+	t.Parallel()
+	for _, example := range []string{"complete", "minimal"} {
+		t.Run(example, func(t *testing.T) {
+			t.Parallel()
+			code, rv := reviewFile(t, examplePlan(t, example, planfile.Deployed))
+			for id, s := range statuses(rv) {
+				if s != controls.Pass {
+					t.Errorf("control %s: %s, want PASS", id, s)
+				}
+			}
+			if len(rv.Results) != len(controls.All()) {
+				t.Errorf("%d controls in the report, want %d", len(rv.Results), len(controls.All()))
+			}
+			if code != exitPass {
+				t.Errorf("exit code %d, want %d", code, exitPass)
+			}
+		})
+	}
+}
+
+// TestFreshPlanIsUnknownNotPass: in a first deployment's plan the container
+// definitions (one new key ARN inside the JSON) and principals built in
+// dynamic blocks are known only after apply. Those controls must be
+// UNKNOWN, never PASS, and the gate must fail; the rest pass on the
+// evidence the plan does show.
+func TestFreshPlanIsUnknownNotPass(t *testing.T) {
+	t.Parallel()
+	code, rv := reviewFile(t, examplePlan(t, "minimal", planfile.Fresh))
+	unknown := map[string]bool{"containers": true, "logging": true, "secrets": true, "cross-account": true}
+	for id, s := range statuses(rv) {
+		want := controls.Pass
+		if unknown[id] {
+			want = controls.Unknown
+		}
+		if s != want {
+			t.Errorf("control %s: %s, want %s", id, s, want)
+		}
+	}
+	if code != exitFail {
+		t.Errorf("exit code %d, want %d (UNKNOWN fails the gate)", code, exitFail)
+	}
+}

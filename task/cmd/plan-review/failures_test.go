@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/controls"
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
+)
+
+// mutation breaks one thing in a plan (generic JSON, as `terraform show -json` writes it).
+type mutation func(t *testing.T, plan map[string]any)
+
+// TestEachCheckCanFail: the complete example's deployed plan, broken in
+// exactly one place, fails exactly the control that guards that place and
+// passes every other one; the command exits 1.
+func TestEachCheckCanFail(t *testing.T) {
+	t.Parallel()
+	base, err := os.ReadFile(examplePlan(t, "complete", planfile.Deployed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		mutate   mutation
+		wantFail string
+	}{
+		{"s3:* in a role policy", appendStatement("aws_iam_role_policy",
+			`{"Sid":"TooBroad","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::milmove-advana-exports/*"}`), "least-privilege"},
+		{"AES256 instead of KMS", onFirst("aws_s3_bucket_server_side_encryption_configuration", func(a map[string]any) {
+			byDefault := dig(a, "rule", 0, "apply_server_side_encryption_by_default", 0).(map[string]any)
+			byDefault["sse_algorithm"], byDefault["kms_master_key_id"] = "AES256", ""
+		}), "encryption-at-rest"},
+		{"a public-access flag off", onFirst("aws_s3_bucket_public_access_block", func(a map[string]any) {
+			a["restrict_public_buckets"] = false
+		}), "no-public-access"},
+		{"container without read-only root", onContainer("export", func(c map[string]any) {
+			c["readonlyRootFilesystem"] = false
+		}), "containers"},
+		{"password in environment", onContainer("export", func(c map[string]any) {
+			c["environment"] = append(c["environment"].([]any), map[string]any{"name": "PGPASSWORD", "value": "not-a-real-password"})
+		}), "secrets"},
+		{"cross-account principal *", appendStatement("aws_kms_key",
+			`{"Sid":"Anyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}`), "cross-account"},
+		{"root container outside the exception", onContainer("permissions-init", func(c map[string]any) {
+			c["essential"] = true
+		}), "containers"},
+		{"no TLS-only statement", onFirst("aws_s3_bucket_policy", func(a map[string]any) {
+			a["policy"] = withoutStatement(t, a["policy"].(string), "DenyInsecureTransport")
+		}), "tls-only"},
+		{"log retention 30 days", onFirst("aws_cloudwatch_log_group", func(a map[string]any) {
+			a["retention_in_days"] = 30.0
+		}), "logging"},
+		{"replication rule disabled", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
+			dig(a, "rule", 0).(map[string]any)["status"] = "Disabled"
+		}), "backup-replication"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var plan map[string]any
+			if err := json.Unmarshal(base, &plan); err != nil {
+				t.Fatal(err)
+			}
+			tc.mutate(t, plan)
+			path := filepath.Join(t.TempDir(), "plan.json")
+			b, _ := json.Marshal(plan)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, rv := reviewFile(t, path)
+			for id, s := range statuses(rv) {
+				want := controls.Pass
+				if id == tc.wantFail {
+					want = controls.Fail
+				}
+				if s != want {
+					t.Errorf("control %s: %s, want %s", id, s, want)
+				}
+			}
+			if code != exitFail {
+				t.Errorf("exit code %d, want %d", code, exitFail)
+			}
+		})
+	}
+}
+
+// after returns the planned values of every resource change of type typ.
+func after(t *testing.T, plan map[string]any, typ string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, rc := range plan["resource_changes"].([]any) {
+		rc := rc.(map[string]any)
+		if rc["type"] == typ && rc["mode"] == "managed" {
+			out = append(out, rc["change"].(map[string]any)["after"].(map[string]any))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s in the plan", typ)
+	}
+	return out
+}
+
+func onFirst(typ string, fn func(map[string]any)) mutation {
+	return func(t *testing.T, plan map[string]any) { fn(after(t, plan, typ)[0]) }
+}
+
+// appendStatement adds a statement to the policy of the first resource of typ.
+func appendStatement(typ, statement string) mutation {
+	return onFirstT(typ, func(t *testing.T, a map[string]any) {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(a["policy"].(string)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var st any
+		if err := json.Unmarshal([]byte(statement), &st); err != nil {
+			t.Fatal(err)
+		}
+		doc["Statement"] = append(doc["Statement"].([]any), st)
+		b, _ := json.Marshal(doc)
+		a["policy"] = string(b)
+	})
+}
+
+func onFirstT(typ string, fn func(*testing.T, map[string]any)) mutation {
+	return func(t *testing.T, plan map[string]any) { fn(t, after(t, plan, typ)[0]) }
+}
+
+// onContainer edits one container of the first task definition.
+func onContainer(name string, fn func(map[string]any)) mutation {
+	return onFirstT("aws_ecs_task_definition", func(t *testing.T, a map[string]any) {
+		var defs []map[string]any
+		if err := json.Unmarshal([]byte(a["container_definitions"].(string)), &defs); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, d := range defs {
+			if d["name"] == name {
+				fn(d)
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("no container %s", name)
+		}
+		b, _ := json.Marshal(defs)
+		a["container_definitions"] = string(b)
+	})
+}
+
+func withoutStatement(t *testing.T, policy, sid string) string {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var kept []any
+	for _, s := range doc["Statement"].([]any) {
+		if sidOf, _ := s.(map[string]any)["Sid"].(string); !strings.EqualFold(sidOf, sid) {
+			kept = append(kept, s)
+		}
+	}
+	doc["Statement"] = kept
+	b, _ := json.Marshal(doc)
+	return string(b)
+}
+
+// dig walks map keys and list indexes.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			v = v.(map[string]any)[k]
+		case int:
+			v = v.([]any)[k]
+		}
+	}
+	return v
+}
