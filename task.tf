@@ -9,10 +9,11 @@ module "task" {
   container_user        = var.container_user
   stop_timeout          = var.stop_timeout
 
-  bucket_name = local.bucket_name
-  prefix      = var.prefix
-  kms_key_arn = module.bucket.kms_key_arn
-  dump        = var.dump
+  bucket_name       = local.bucket_name
+  prefix            = var.prefix
+  kms_key_arn       = module.bucket.kms_key_arn
+  kms_key_alias_arn = module.bucket.kms_key_alias_arn
+  dump              = var.dump
 
   database              = var.database
   db_secret_arn         = var.db_secret_arn

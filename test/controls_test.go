@@ -179,6 +179,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 		case "ListOwnMultipartUploads":
 			assert.Equal(t, []string{srcBucketARN}, st.Resources)
 		case "EncryptExports":
+			assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"}, st.Actions)
 			assert.Equal(t, []string{srcKeyARN}, st.Resources)
 		default:
 			t.Errorf("task role has an unexpected statement %q", st.Sid)
@@ -284,7 +285,8 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 		assert.NotRegexp(t, secretLooking, e.Name, "secret-looking environment name")
 		assert.NotRegexp(t, secretLooking, e.Value, "secret-looking environment value of %s", e.Name)
 	}
-	assert.Equal(t, keyARN, env["ADVANA_EXPORT_KMS_KEY_ID"])
+	// The alias ARN (known at plan time) of the bucket key; the task resolves it.
+	assert.Regexp(t, `^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
 	assert.Equal(t, "exports", env["ADVANA_EXPORT_PREFIX"])
 	assert.Equal(t, "/scratch", env["ADVANA_EXPORT_SCRATCH_DIR"])
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)

@@ -27,3 +27,8 @@ output "replication_role_arn" {
   description = "ARN of the IAM role S3 replicates with. The partner's bucket policy and key policy must trust exactly this role."
   value       = try(aws_iam_role.replication[0].arn, null)
 }
+
+output "kms_key_alias_arn" {
+  description = "ARN of the bucket key's alias, known at plan time: give it to the task (export-task's kms_key_alias_arn) so a first plan shows the whole task definition."
+  value       = module.bucket.kms_key_alias_arn
+}

@@ -7,7 +7,7 @@ locals {
   environment = { for k, v in {
     ADVANA_EXPORT_BUCKET      = var.bucket_name
     ADVANA_EXPORT_PREFIX      = var.prefix
-    ADVANA_EXPORT_KMS_KEY_ID  = var.kms_key_arn
+    ADVANA_EXPORT_KMS_KEY_ID  = coalesce(var.kms_key_alias_arn, var.kms_key_arn)
     ADVANA_EXPORT_FORMAT      = var.dump.format
     ADVANA_EXPORT_JOBS        = tostring(var.dump.jobs)
     ADVANA_EXPORT_SCRATCH_DIR = local.scratch_path

@@ -118,10 +118,11 @@ data "aws_iam_policy_document" "task" {
     resources = [local.bucket_arn]
   }
 
-  # Multipart uploads with SSE-KMS need kms:Decrypt to complete.
+  # Multipart uploads with SSE-KMS need kms:Decrypt to complete;
+  # DescribeKey resolves the alias the task is given to this key's ARN.
   statement {
     sid       = "EncryptExports"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
   }
 

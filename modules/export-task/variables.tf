@@ -118,6 +118,17 @@ variable "kms_key_arn" {
   }
 }
 
+variable "kms_key_alias_arn" {
+  description = "ARN of an alias of kms_key_arn. When set, the task is told the alias (it resolves it with kms:DescribeKey and writes with the key's ARN), so the container definitions hold no value that is unknown until the key exists, and a first plan can be reviewed in full. Null tells the task the key ARN."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_alias_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:alias/[A-Za-z0-9/_-]+$", var.kms_key_alias_arn))
+    error_message = "kms_key_alias_arn must be a KMS alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME)."
+  }
+}
+
 variable "dump" {
   description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
   type = object({

@@ -17,3 +17,8 @@ output "kms_key_alias" {
   description = "Alias of the bucket's KMS key."
   value       = module.kms.alias_name
 }
+
+output "kms_key_alias_arn" {
+  description = "ARN of the key's alias, known at plan time."
+  value       = module.kms.alias_arn
+}

@@ -1,5 +1,6 @@
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 # A customer-managed key with rotation on. The key policy is the only grant:
 # the account root administers the key but gets no data actions, so no IAM

@@ -12,3 +12,8 @@ output "alias_name" {
   description = "Alias of the KMS key (`alias/...`)."
   value       = aws_kms_alias.this.name
 }
+
+output "alias_arn" {
+  description = "ARN of the key's alias. Built from the account, region and alias name, so it is known at plan time, before the key exists (aws_kms_alias.arn is not)."
+  value       = "arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${aws_kms_alias.this.name}"
+}

@@ -24,7 +24,8 @@ import (
 type Deps struct {
 	Log     *logrus.Logger
 	S3      s3upload.Client
-	AWS     aws.Config // credentials for RDS IAM tokens
+	KMS     KeyDescriber // resolves a key alias to its ARN
+	AWS     aws.Config   // credentials for RDS IAM tokens
 	Version string
 	// Secret registers a value that must never be logged (an IAM token).
 	Secret func(string)
@@ -105,14 +106,19 @@ func (r *run) preflight(ctx context.Context) error {
 	if r.partSize == 0 {
 		r.partSize = s3upload.PartSize(server.DatabaseSize)
 	}
-	r.up = s3upload.New(r.d.S3, cfg.Bucket, cfg.KMSKeyID, r.partSize, cfg.Concurrency)
+	keyARN, err := resolveKey(ctx, r.d.KMS, cfg.KMSKeyID)
+	if err != nil {
+		return &Error{Kind: KindStorage, Err: err}
+	}
+	r.cfg.KMSKeyID = keyARN
+	r.up = s3upload.New(r.d.S3, cfg.Bucket, keyARN, r.partSize, cfg.Concurrency)
 	if err := r.up.Preflight(ctx, r.prefix+"/"); err != nil {
 		return &Error{Kind: KindStorage, Err: err}
 	}
 	r.log.WithFields(logrus.Fields{
 		"event": "preflight_ok", "server_version": server.Version, "pg_dump_version": dumpVer,
 		"database_size_bytes": server.DatabaseSize, "part_size_bytes": r.partSize,
-		"concurrency": cfg.Concurrency, "format": cfg.Format, "compression": cfg.Compression.String(),
+		"concurrency": cfg.Concurrency, "format": cfg.Format, "compression": cfg.Compression.String(), "kms_key": keyARN,
 		"destination": fmt.Sprintf("s3://%s/%s/", cfg.Bucket, r.prefix),
 	}).Info("preflight passed")
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/sirupsen/logrus"
 
@@ -34,7 +35,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = cfg.S3ForcePathStyle })
 	_, err = export.Run(ctx, cfg, export.Deps{
-		Log: log, S3: client, AWS: awsCfg, Version: Version,
+		Log: log, S3: client, KMS: kms.NewFromConfig(awsCfg), AWS: awsCfg, Version: Version,
 		Secret: func(s string) { redactor.Add(s) },
 		Now:    time.Now, RandID: randomID,
 	})

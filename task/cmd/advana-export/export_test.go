@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
@@ -405,5 +406,43 @@ func TestProgressIsLogged(t *testing.T) {
 	}
 	if p["dump_bytes"].(float64) <= 0 {
 		t.Errorf("progress reports no bytes: %v", p)
+	}
+}
+
+// The module passes the key's alias ARN (known before the key exists); the
+// task resolves it and names the key by its ARN on every object, which is
+// what the module's bucket policy demands.
+func TestKMSAliasIsResolvedToTheKeyARN(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	bucket, keyARN := newTarget(t)
+	alias := "alias/export-" + testenv.UniqueID()
+	if _, err := kms.NewFromConfig(testenv.AWSConfig(moto.Endpoint)).CreateAlias(ctx, &kms.CreateAliasInput{
+		AliasName: aws.String(alias), TargetKeyId: aws.String(keyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	aliasARN := strings.SplitN(keyARN, ":key/", 2)[0] + ":" + alias // arn:aws:kms:REGION:ACCOUNT:alias/NAME
+	r := runBinary(t, invocation{env: func() map[string]string {
+		env := baseEnv(bucket, keyARN, moto.Endpoint)
+		env["ADVANA_EXPORT_KMS_KEY_ID"] = aliasARN
+		return env
+	}()})
+	if r.code != 0 {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	_, m := findManifest(t, bucket)
+	head, err := moto.S3Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(m.Objects[0].Key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(head.SSEKMSKeyId); got != keyARN {
+		t.Fatalf("object encrypted with %q, want the key ARN %s (alias %s resolved)", got, keyARN, aliasARN)
+	}
+
+	// An alias that does not exist stops the run before any upload.
+	env := baseEnv(bucket, keyARN, moto.Endpoint)
+	env["ADVANA_EXPORT_KMS_KEY_ID"] = "alias/no-such-alias"
+	if r := runBinary(t, invocation{env: env}); r.code != 4 || !strings.Contains(r.stdout, "kms:DescribeKey") {
+		t.Fatalf("missing alias: exit %d, want 4 naming kms:DescribeKey:\n%s", r.code, r.stdout)
 	}
 }

@@ -102,15 +102,15 @@ func TestExamplesPass(t *testing.T) {
 	}
 }
 
-// TestFreshPlanIsUnknownNotPass: in a first deployment's plan the container
-// definitions (one new key ARN inside the JSON) and principals built in
-// dynamic blocks are known only after apply. Those controls must be
-// UNKNOWN, never PASS, and the gate must fail; the rest pass on the
-// evidence the plan does show.
+// TestFreshPlanIsUnknownNotPass: in a first deployment's plan the principals
+// the export key policy builds in dynamic blocks are known only after apply.
+// That control must be UNKNOWN, never PASS, and the gate must fail; the rest
+// pass on the evidence the plan does show — the container definitions too,
+// because the task is given the key's alias ARN, known at plan time.
 func TestFreshPlanIsUnknownNotPass(t *testing.T) {
 	t.Parallel()
 	code, rv := reviewFile(t, examplePlan(t, "minimal", planfile.Fresh))
-	unknown := map[string]bool{"containers": true, "logging": true, "secrets": true, "cross-account": true}
+	unknown := map[string]bool{"cross-account": true}
 	for id, s := range statuses(rv) {
 		want := controls.Pass
 		if unknown[id] {
