@@ -64,9 +64,17 @@ RUN set -eux; \
     rm -rf /var/lib/apt/lists/* /root/.gnupg; \
     "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version | grep -q " ${PG_MAJOR}\."
 
+# The RDS certificate authorities, so that sslmode=verify-full (the module's
+# default) checks the database server's identity, not only encrypts. AWS
+# GovCloud (US) and China publish bundles of their own (RDS user guide,
+# "Certificate bundles for specific AWS Regions"): pass that URL instead.
+ARG RDS_CA_BUNDLE_URL=https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+ADD --chmod=0644 ${RDS_CA_BUNDLE_URL} /etc/ssl/certs/rds-ca-bundle.pem
+
 # The client's own directory first: pg_dump is exactly this major, not
 # Debian's pg_wrapper guessing one.
 ENV PATH="/usr/lib/postgresql/${PG_MAJOR}/bin:${PATH}" \
+    PGSSLROOTCERT=/etc/ssl/certs/rds-ca-bundle.pem \
     ADVANA_EXPORT_SCRATCH_DIR=/scratch
 
 # A fixed numeric user. /scratch in the image is already theirs (a local

@@ -119,7 +119,8 @@ data "aws_iam_policy_document" "task" {
   }
 
   # Multipart uploads with SSE-KMS need kms:Decrypt to complete;
-  # DescribeKey resolves the alias the task is given to this key's ARN.
+  # DescribeKey resolves the alias the task is given to this key's ARN (the
+  # key policy's account statement lets IAM grant it).
   statement {
     sid       = "EncryptExports"
     actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]

@@ -145,13 +145,13 @@ variable "dump" {
 }
 
 variable "database" {
-  description = "libpq settings passed as PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE. Each may be null when the database secret carries it. Never put a password here: use db_secret_arn. `sslmode` defaults to require (encrypted); verify-full also needs the RDS CA bundle in the image."
+  description = "libpq settings passed as PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE. Each may be null when the database secret carries it. Never put a password here: use db_secret_arn. `sslmode` defaults to verify-full: encrypted, and the server's certificate checked against the RDS CA bundle the image carries (PGSSLROOTCERT); use require only with an image without it."
   type = object({
     host    = optional(string)
     port    = optional(number)
     name    = optional(string)
     user    = optional(string)
-    sslmode = optional(string, "require")
+    sslmode = optional(string, "verify-full")
   })
   default  = {}
   nullable = false

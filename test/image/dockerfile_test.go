@@ -167,6 +167,31 @@ func TestDockerfile(t *testing.T) {
 			}
 			t.Fatal("no ENV PATH puts /usr/lib/postgresql/${PG_MAJOR}/bin first")
 		}},
+		{"the RDS CA bundle is in the image and libpq uses it", func(t *testing.T) {
+			// The module's default sslmode is verify-full: without the bundle
+			// every connection to RDS would fail.
+			const bundle = "/etc/ssl/certs/rds-ca-bundle.pem"
+			if !strings.HasPrefix(final.Args["RDS_CA_BUNDLE_URL"], "https://truststore.pki.rds.amazonaws.com/") {
+				t.Errorf("ARG RDS_CA_BUNDLE_URL = %q, want the RDS trust store over https", final.Args["RDS_CA_BUNDLE_URL"])
+			}
+			added := false
+			for _, a := range final.All("add") {
+				added = added || (len(a.Args) == 2 && a.Args[0] == "${RDS_CA_BUNDLE_URL}" && a.Args[1] == bundle)
+			}
+			if !added {
+				t.Errorf("no ADD ${RDS_CA_BUNDLE_URL} %s", bundle)
+			}
+			for _, in := range final.All("env") {
+				kv, err := final.KeyValues(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kv["PGSSLROOTCERT"] == bundle {
+					return
+				}
+			}
+			t.Errorf("ENV PGSSLROOTCERT is not %s", bundle)
+		}},
 		{"VOLUME includes /scratch", func(t *testing.T) {
 			for _, v := range final.All("volume") {
 				if slices.Contains(v.Args, "/scratch") {
