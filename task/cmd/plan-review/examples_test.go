@@ -102,15 +102,69 @@ func TestExamplesPass(t *testing.T) {
 	}
 }
 
-// TestFreshPlanIsUnknownNotPass: in a first deployment's plan the principals
-// the export key policy builds in dynamic blocks are known only after apply.
-// That control must be UNKNOWN, never PASS, and the gate must fail; the rest
-// pass on the evidence the plan does show — the container definitions too,
-// because the task is given the key's alias ARN, known at plan time.
-func TestFreshPlanIsUnknownNotPass(t *testing.T) {
+// TestFreshPlanPassesOnEvidence: a first deployment's plan, where every ARN
+// is still unknown, passes every control on the evidence the plan shows:
+// values it knows, and for the rest the resource of this plan they will come
+// from. The module keeps that evidence visible (the task gets the key's alias
+// ARN, known at plan time; key policies use static statements).
+func TestFreshPlanPassesOnEvidence(t *testing.T) {
 	t.Parallel()
-	code, rv := reviewFile(t, examplePlan(t, "minimal", planfile.Fresh))
-	unknown := map[string]bool{"cross-account": true}
+	for _, example := range []string{"complete", "minimal"} {
+		t.Run(example, func(t *testing.T) {
+			t.Parallel()
+			code, rv := reviewFile(t, examplePlan(t, example, planfile.Fresh))
+			for id, s := range statuses(rv) {
+				if s != controls.Pass {
+					t.Errorf("control %s: %s, want PASS", id, s)
+				}
+			}
+			if code != exitPass {
+				t.Errorf("exit code %d, want %d", code, exitPass)
+			}
+		})
+	}
+}
+
+// TestUnknownWithoutEvidenceIsNotPass: when a plan hides a value the
+// controls need and names no source for it — the task definition's
+// container_definitions known only after apply, as it was when it held the
+// new key's ARN — those controls are UNKNOWN, never PASS, and the gate fails.
+func TestUnknownWithoutEvidenceIsNotPass(t *testing.T) {
+	t.Parallel()
+	base, err := os.ReadFile(examplePlan(t, "minimal", planfile.Fresh))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(base, &plan); err != nil {
+		t.Fatal(err)
+	}
+	hidden := 0
+	for _, rc := range plan["resource_changes"].([]any) {
+		rc := rc.(map[string]any)
+		if rc["type"] != "aws_ecs_task_definition" {
+			continue
+		}
+		change := rc["change"].(map[string]any)
+		delete(change["after"].(map[string]any), "container_definitions")
+		unknown, _ := change["after_unknown"].(map[string]any)
+		if unknown == nil {
+			unknown = map[string]any{}
+			change["after_unknown"] = unknown
+		}
+		unknown["container_definitions"] = true
+		hidden++
+	}
+	if hidden == 0 {
+		t.Fatal("no task definition in the plan")
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	b, _ := json.Marshal(plan)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rv := reviewFile(t, path)
+	unknown := map[string]bool{"containers": true, "logging": true, "secrets": true}
 	for id, s := range statuses(rv) {
 		want := controls.Pass
 		if unknown[id] {
