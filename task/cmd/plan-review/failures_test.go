@@ -72,18 +72,7 @@ func TestEachCheckCanFail(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, rv := reviewFile(t, path)
-			for id, s := range statuses(rv) {
-				want := controls.Pass
-				if id == tc.wantFail {
-					want = controls.Fail
-				}
-				if s != want {
-					t.Errorf("control %s: %s, want %s", id, s, want)
-				}
-			}
-			if code != exitFail {
-				t.Errorf("exit code %d, want %d", code, exitFail)
-			}
+			assertReview(t, code, rv, exitFail, map[string]controls.Status{tc.wantFail: controls.Fail})
 		})
 	}
 }
