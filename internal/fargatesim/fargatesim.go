@@ -221,8 +221,10 @@ func setupScript(t tools, c Container) (string, error) {
 		line(t.mount, "--bind", v, v)
 	}
 	line(t.mount, "-o", "remount,ro,bind", "/")
+	// A mount listed above may be gone by now (another process unmounted
+	// it); its path then lies on a file system already made read-only.
 	for _, m := range writable {
-		line(t.mount, "-o", "remount,ro,bind", m)
+		b.WriteString(shellQuote(t.mount) + " -o remount,ro,bind " + shellQuote(m) + " || ! mountpoint -q " + shellQuote(m) + "\n")
 	}
 	b.WriteString("echo ready >&3\nexec 3>&-\n")
 	sp := []string{"exec", t.setpriv,

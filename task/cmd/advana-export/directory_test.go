@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -44,11 +43,14 @@ func TestDirectoryFormatNeedsSpace(t *testing.T) {
 	t.Parallel()
 	bucket, keyARN := newTarget(t)
 	small := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small).CombinedOutput(); err != nil {
-		t.Fatalf("mount a 1 MiB tmpfs as the scratch volume (needs root): %v: %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", small).Run() })
-	r := runBinary(t, invocation{env: baseEnv(bucket, keyARN, moto.Endpoint),
+	// A 1 MiB tmpfs as the scratch volume, mounted in a mount namespace of the
+	// run's own so that no other test (the Fargate simulation lists the
+	// host's mounts) ever sees it.
+	wrap := []string{"unshare", "--mount", "--propagation", "private", "sh", "-c",
+		`mount -t tmpfs -o size=1m tmpfs "$SCRATCH" && exec "$@"`, "sh"}
+	env := baseEnv(bucket, keyARN, moto.Endpoint)
+	env["SCRATCH"] = small
+	r := runBinary(t, invocation{env: env, wrap: wrap,
 		args: []string{"--format", "directory", "--jobs", "2", "--scratch-dir", small}})
 	if r.code != 2 {
 		t.Fatalf("exit %d, want 2:\n%s%s", r.code, r.stdout, r.stderr)

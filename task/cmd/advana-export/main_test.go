@@ -102,6 +102,9 @@ type invocation struct {
 	endpoint string // S3 endpoint; moto's unless a proxy is in front
 	// during, if set, runs once the process has started, with its pid.
 	during func(pid int)
+	// wrap, if set, runs the binary through this command (it gets the
+	// binary and its arguments as its last arguments).
+	wrap []string
 }
 
 // baseEnv connects as the exporter role through the JSON secret, the way
@@ -134,7 +137,8 @@ func largeEnv(bucket, keyARN, endpoint string) map[string]string {
 
 func runBinary(t *testing.T, inv invocation) result {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"export"}, inv.args...)...)
+	argv := append(append(append([]string{}, inv.wrap...), binary, "export"), inv.args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	// A clean environment: nothing from the developer's shell (PGPASSWORD,
 	// AWS profiles) may leak into the run.
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
