@@ -3,6 +3,7 @@ package test
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,7 +148,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 				continue
 			}
 			assert.False(t, hasWildcard(st.Actions), "%s %s: wildcard action %v", where, st.Sid, st.Actions)
-			if contains(st.Resources, "*") && !isKeyPolicy {
+			if slices.Contains(st.Resources, "*") && !isKeyPolicy {
 				assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, st.Actions, "%s %s: * resource", where, st.Sid)
 			}
 			assert.NotContains(t, st.Principals, "*", "%s %s: public principal", where, st.Sid)
@@ -159,10 +160,10 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 	cluster := resource(t, plan, schedMod+".aws_ecs_cluster.this[0]")["arn"].(string)
 	for _, st := range events {
 		switch {
-		case contains(st.Actions, "iam:PassRole"):
+		case slices.Contains(st.Actions, "iam:PassRole"):
 			assert.ElementsMatch(t, []string{taskRole, execRole}, st.Resources, "PassRole resources")
 			assert.Equal(t, []string{"ecs-tasks.amazonaws.com"}, st.Condition["StringEquals"]["iam:PassedToService"])
-		case contains(st.Actions, "ecs:RunTask"):
+		case slices.Contains(st.Actions, "ecs:RunTask"):
 			require.Len(t, st.Resources, 1)
 			assert.Regexp(t, `:task-definition/[a-z0-9-]+:\*$`, st.Resources[0])
 			assert.Equal(t, []string{cluster}, st.Condition["ArnEquals"]["ecs:cluster"])
@@ -199,7 +200,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 // hasDeny reports whether a Deny statement has condition op key = value.
 func hasDeny(sts []statement, op, key, value string) bool {
 	for _, st := range sts {
-		if st.Effect == "Deny" && contains(st.Condition[op][key], value) {
+		if st.Effect == "Deny" && slices.Contains(st.Condition[op][key], value) {
 			return true
 		}
 	}

@@ -138,15 +138,6 @@ func policies(plan *terraform.PlanStruct) map[string]string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 func hasWildcard(list []string) bool {
 	for _, e := range list {
 		if strings.Contains(e, "*") {

@@ -172,29 +172,11 @@ func (r *run) uploadFile(ctx context.Context, up *s3upload.Uploader, dir, name, 
 
 // progressOnDisk logs the dump folder's size every ProgressInterval.
 func (r *run) progressOnDisk(dir string) (stop func()) {
-	if r.cfg.ProgressInterval <= 0 {
-		return func() {}
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(r.cfg.ProgressInterval)
-		defer t.Stop()
-		start := time.Now()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				n := dirSize(dir)
-				r.log.WithFields(logrus.Fields{"event": "progress", "bytes_on_disk": n,
-					"mb_per_s": round2(mbps(n, time.Since(start).Seconds())), "jobs": r.cfg.Jobs}).Info("dumping to scratch")
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
+	return r.everyInterval(func(elapsed time.Duration) {
+		n := dirSize(dir)
+		r.log.WithFields(logrus.Fields{"event": "progress", "bytes_on_disk": n,
+			"mb_per_s": round2(mbps(n, elapsed.Seconds())), "jobs": r.cfg.Jobs}).Info("dumping to scratch")
+	})
 }
 
 func dirSize(dir string) int64 {

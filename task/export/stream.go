@@ -168,31 +168,13 @@ func trackTable(v *atomic.Value) func(string) {
 // progress logs, every ProgressInterval until stopped, how much pg_dump has
 // written, how much of it (compressed) the upload has taken, and the rate.
 func (r *run) progress(dumped *atomic.Int64, uploaded *s3upload.Counter, table *atomic.Value) (stop func()) {
-	if r.cfg.ProgressInterval <= 0 {
-		return func() {}
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(r.cfg.ProgressInterval)
-		defer t.Stop()
-		start := time.Now()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				n, up := dumped.Load(), uploaded.Bytes()
-				r.log.WithFields(logrus.Fields{
-					"event": "progress", "dump_bytes": n, "uploaded_bytes": up, "parts": up / r.partSize,
-					"mb_per_s": round2(mbps(n, time.Since(start).Seconds())), "table": table.Load(),
-				}).Info("dumping")
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
+	return r.everyInterval(func(elapsed time.Duration) {
+		n, up := dumped.Load(), uploaded.Bytes()
+		r.log.WithFields(logrus.Fields{
+			"event": "progress", "dump_bytes": n, "uploaded_bytes": up, "parts": up / r.partSize,
+			"mb_per_s": round2(mbps(n, elapsed.Seconds())), "table": table.Load(),
+		}).Info("dumping")
+	})
 }
 
 // countingReader counts the bytes read through it.

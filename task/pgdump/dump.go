@@ -1,6 +1,7 @@
 package pgdump
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -99,7 +100,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 	w.partial = append(w.partial, p...)
 	for {
-		i := indexByte(w.partial, '\n')
+		i := bytes.IndexByte(w.partial, '\n')
 		if i < 0 {
 			break
 		}
@@ -110,13 +111,4 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 		w.partial = w.partial[:0]
 	}
 	return len(p), nil
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }

@@ -1,6 +1,7 @@
 package controls
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
@@ -22,20 +23,11 @@ func (c *Context) attached(target *model.Resource, typ, attr string) []*model.Re
 			out = append(out, r)
 			continue
 		}
-		if v, ok := r.String(attr); ok && v != "" && contains(ids, v) {
+		if v, ok := r.String(attr); ok && v != "" && slices.Contains(ids, v) {
 			out = append(out, r)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // valueOrRefs renders an attribute for evidence: its value, or "(known
