@@ -103,7 +103,7 @@ func tfOptions(t *testing.T, dir string, vars map[string]interface{}) *terraform
 		Vars:         vars,
 		NoColor:      true,
 		EnvVars: map[string]string{
-			"TF_CLI_CONFIG_FILE":          filepath.Join(repoRoot(t), "test", "terraform.tfrc"),
+			"TF_CLI_CONFIG_FILE":          testenv.TerraformCLIConfig(),
 			"TF_IN_AUTOMATION":            "1",
 			"AWS_ACCESS_KEY_ID":           testenv.MotoAccessKey,
 			"AWS_SECRET_ACCESS_KEY":       testenv.MotoSecretKey,
