@@ -24,3 +24,12 @@ module "bucket" {
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags
 }
+
+# A first apply may come before the partner's bucket and key exist (they need
+# the replication role's ARN from this apply): that is allowed, and said.
+check "replication_configured" {
+  assert {
+    condition     = var.replication != null
+    error_message = "replication is not set: exports stay in the internal bucket and nothing reaches the partner. Send output partner to the partner, and set replication from their modules/replication-destination outputs."
+  }
+}

@@ -3,6 +3,7 @@ module "task" {
 
   name                  = var.name
   image                 = var.image
+  allow_mutable_image   = var.allow_mutable_image
   task_size             = var.task_size
   ephemeral_storage_gib = var.ephemeral_storage_gib
   runtime_platform      = var.runtime_platform

@@ -1,7 +1,8 @@
-# Inputs of the root module. Each value is validated once, by the submodule
-# that owns it (modules/*/variables.tf): a bad value fails the plan with that
-# variable's own message before anything is created. Only `name` belongs to
-# the root alone and is validated here.
+# Inputs of the root module. Every value is validated here, where the caller
+# wrote it: a bad value fails the plan with one error that points at the
+# caller's own module block and names the input and the fix. The submodules
+# (modules/*) repeat their own checks for callers that use them alone; a value
+# rejected here never reaches them, so no mistake is reported twice.
 
 variable "name" {
   description = "Name of the export: the task definition family, the schedule, the ECS cluster (when created) and the prefix of every IAM role."
@@ -11,13 +12,30 @@ variable "name" {
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{0,29}$", var.name))
-    error_message = "name must be 1-30 characters of a-z, 0-9 and '-', starting with a letter or digit (it is part of bucket and role names)."
+    error_message = "name must be 1-30 characters of a-z, 0-9 and '-', starting with a letter or digit (it is part of bucket and role names), e.g. \"advana-export\"."
   }
 }
 
 variable "image" {
-  description = "Container image of the export task (the repository's Dockerfile), ideally pinned by digest (`...@sha256:...`). An ECR image gets pull permissions on exactly its repository."
+  description = "Container image of the export task (the repository's Dockerfile), pinned by digest: `ACCOUNT.dkr.ecr.REGION.amazonaws.com/advana-export@sha256:DIGEST`. A tag alone is refused unless `allow_mutable_image` is true. An ECR image gets pull permissions on exactly its repository."
   type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][A-Za-z0-9._/:@-]*$", var.image)) && length(var.image) <= 1024
+    error_message = "image must be an image reference without spaces or a scheme, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/advana-export@sha256:<64 hex digits>."
+  }
+
+  validation {
+    condition     = var.allow_mutable_image || can(regex("@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be pinned by digest (…/advana-export@sha256:<64 hex digits>; `make push` prints it) so every run executes the image that was reviewed. To run a mutable tag anyway, set allow_mutable_image = true."
+  }
+}
+
+variable "allow_mutable_image" {
+  description = "Accept an `image` without a `@sha256:` digest (a tag that can be moved). Off by default: a reviewed plan then names the exact image every scheduled run executes."
+  type        = bool
+  default     = false
   nullable    = false
 }
 
@@ -25,57 +43,129 @@ variable "bucket_name" {
   description = "Name of the internal export bucket (globally unique, 3-63 lower-case characters). Defaults to `<name>-<account id>-<region>`."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.bucket_name == null || (can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.bucket_name, "-"))) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", coalesce(var.bucket_name, "-"))))
+    error_message = "bucket_name must be an S3 bucket name (not an ARN): 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, e.g. \"milmove-advana-exports\"; or null to derive one."
+  }
 }
 
 variable "prefix" {
-  description = "Key prefix the task writes under (no leading or trailing slash). Lifecycle and replication apply to this prefix."
+  description = "Key prefix the task writes under (no leading or trailing slash). Lifecycle, replication and the task role's permissions apply to this prefix."
   type        = string
   default     = "exports"
   nullable    = false
-}
 
-variable "db_secret_arn" {
-  description = "ARN of the Secrets Manager secret with the RDS-style JSON credentials (username, password, host, port, dbname). ECS injects it as ADVANA_EXPORT_DB_SECRET; only the execution role can read it. May be null only with rds_iam_auth."
-  type        = string
-  default     = null
-}
-
-variable "db_secret_kms_key_arn" {
-  description = "ARN of the customer-managed KMS key that encrypts the database secret, if not the AWS managed key. The execution role may decrypt with it through Secrets Manager only."
-  type        = string
-  default     = null
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
+    error_message = "prefix must be one or more '/'-separated segments of A-Z, a-z, 0-9 and !_.*'()- with no leading, trailing or double slash and no \".\" or \"..\" segment, e.g. \"exports\" or \"milmove/exports\"."
+  }
 }
 
 variable "database" {
-  description = "libpq settings passed as PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE. Each may be null when the database secret carries it. Never put a password here: use db_secret_arn. `sslmode` defaults to verify-full: encrypted, and the server's certificate checked against the RDS CA bundle the image carries (PGSSLROOTCERT); use require only with an image without it."
+  description = <<-EOT
+    Where the database is, passed to the task as PGHOST, PGPORT, PGDATABASE, PGUSER and PGSSLMODE.
+    - `host` (required): the address, e.g. `aws_db_instance.main.address`. An RDS-managed secret holds only the user name and password, so the address always comes from here.
+    - `name` (required): the database to export, e.g. `aws_db_instance.main.db_name`.
+    - `port`: default 5432.
+    - `user`: default the secret's `username` (or `rds_iam_auth.db_user`).
+    - `sslmode`: default verify-full (encrypted, and the server's certificate checked against the RDS CA bundle the image carries); require or verify-ca are accepted.
+    Never put a password here: use db_secret_arn.
+  EOT
   type = object({
-    host    = optional(string)
-    port    = optional(number)
-    name    = optional(string)
+    host    = string
+    name    = string
+    port    = optional(number, 5432)
     user    = optional(string)
     sslmode = optional(string, "verify-full")
   })
-  default  = {}
   nullable = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$", var.database.host)) && length(var.database.host) <= 253
+    error_message = "database.host must be a host name or IP address without a scheme, port or path, e.g. aws_db_instance.main.address (mydb.abcdefghijkl.us-east-1.rds.amazonaws.com)."
+  }
+
+  validation {
+    condition     = length(var.database.name) >= 1 && length(var.database.name) <= 63 && !strcontains(var.database.name, "/")
+    error_message = "database.name must be the name of the database to export (1-63 characters, no '/'), e.g. aws_db_instance.main.db_name."
+  }
+
+  validation {
+    condition     = var.database.port >= 1 && var.database.port <= 65535 && floor(var.database.port) == var.database.port
+    error_message = "database.port must be a whole number from 1 to 65535, e.g. aws_db_instance.main.port."
+  }
+
+  validation {
+    condition     = var.database.user == null || can(regex("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$", coalesce(var.database.user, "-")))
+    error_message = "database.user must be a PostgreSQL user name (or null to use the secret's username)."
+  }
+
+  validation {
+    condition     = contains(["require", "verify-ca", "verify-full"], var.database.sslmode)
+    error_message = "database.sslmode must be require, verify-ca or verify-full: the connection to the database is always encrypted."
+  }
+}
+
+variable "db_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the database credentials as JSON (`username`, `password`; `host`, `port`, `dbname` are read too when present, but `database` wins). The RDS-managed secret (`aws_db_instance.main.master_user_secret[0].secret_arn`, named `rds!db-…`) works as is. ECS injects it as ADVANA_EXPORT_DB_SECRET; only the execution role can read it. May be null only with rds_iam_auth."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.db_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+$", coalesce(var.db_secret_arn, "-")))
+    error_message = "db_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf), e.g. aws_db_instance.main.master_user_secret[0].secret_arn; not a secret name."
+  }
+}
+
+variable "db_secret_kms_key_arn" {
+  description = "ARN of the customer-managed KMS key that encrypts the database secret, if not the AWS managed key (`aws_db_instance.main.master_user_secret[0].kms_key_id`). The execution role may decrypt with it through Secrets Manager only."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.db_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.db_secret_kms_key_arn, "-")))
+    error_message = "db_secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
+  }
 }
 
 variable "rds_iam_auth" {
-  description = "Authenticate to RDS with an IAM token instead of a password: the instance's or cluster's resource id (`db-...`/`cluster-...`, not its name) and the database user. The task role gets rds-db:connect for exactly that user."
+  description = "Authenticate to RDS with an IAM token instead of a password: the instance's or cluster's resource id (`db-...`/`cluster-...`, not its name; `aws_db_instance.main.resource_id`) and the database user. The task role gets rds-db:connect for exactly that user."
   type = object({
     db_resource_id = string
     db_user        = string
   })
   default = null
+
+  validation {
+    condition     = var.rds_iam_auth == null || (can(regex("^(db|cluster)-[A-Za-z0-9]+$", try(var.rds_iam_auth.db_resource_id, ""))) && can(regex("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$", try(var.rds_iam_auth.db_user, ""))))
+    error_message = "rds_iam_auth.db_resource_id must be a resource id such as db-ABCDEFGHIJKLMNOP (aws_db_instance.main.resource_id, not the identifier) and rds_iam_auth.db_user a PostgreSQL user name."
+  }
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk; the default) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel). `jobs` (default 1) above 1 needs the directory format."
   type = object({
     format = optional(string, "custom")
-    jobs   = optional(number, 4)
+    jobs   = optional(number, 1)
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = contains(["custom", "directory"], var.dump.format)
+    error_message = "dump.format must be \"custom\" (streamed, no disk) or \"directory\" (parallel, on the scratch volume)."
+  }
+
+  validation {
+    condition     = var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
+    error_message = "dump.jobs must be a whole number from 1 to 64."
+  }
+
+  validation {
+    condition     = var.dump.jobs == 1 || var.dump.format != "custom"
+    error_message = "dump.jobs > 1 needs dump.format = \"directory\": pg_dump writes the custom format with one job. Set format = \"directory\" (and ephemeral_storage_gib for space) or leave jobs at 1."
+  }
 }
 
 variable "task_size" {
@@ -86,12 +176,30 @@ variable "task_size" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition = (
+      (var.task_size.cpu == 256 && contains([512, 1024, 2048], var.task_size.memory)) ||
+      (var.task_size.cpu == 512 && var.task_size.memory >= 1024 && var.task_size.memory <= 4096 && var.task_size.memory % 1024 == 0) ||
+      (var.task_size.cpu == 1024 && var.task_size.memory >= 2048 && var.task_size.memory <= 8192 && var.task_size.memory % 1024 == 0) ||
+      (var.task_size.cpu == 2048 && var.task_size.memory >= 4096 && var.task_size.memory <= 16384 && var.task_size.memory % 1024 == 0) ||
+      (var.task_size.cpu == 4096 && var.task_size.memory >= 8192 && var.task_size.memory <= 30720 && var.task_size.memory % 1024 == 0) ||
+      (var.task_size.cpu == 8192 && var.task_size.memory >= 16384 && var.task_size.memory <= 61440 && var.task_size.memory % 4096 == 0) ||
+      (var.task_size.cpu == 16384 && var.task_size.memory >= 32768 && var.task_size.memory <= 122880 && var.task_size.memory % 8192 == 0)
+    )
+    error_message = "task_size is not a Fargate CPU/memory pair: cpu 256 takes memory 512, 1024 or 2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 (steps of 8192)."
+  }
 }
 
 variable "ephemeral_storage_gib" {
   description = "Fargate ephemeral storage in GiB (21-200) for the scratch volume of the directory format. Null keeps Fargate's default of 20 GiB."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.ephemeral_storage_gib == null || try(var.ephemeral_storage_gib >= 21 && var.ephemeral_storage_gib <= 200 && floor(var.ephemeral_storage_gib) == var.ephemeral_storage_gib, false)
+    error_message = "ephemeral_storage_gib must be a whole number from 21 to 200, or null for Fargate's 20 GiB."
+  }
 }
 
 variable "runtime_platform" {
@@ -102,6 +210,11 @@ variable "runtime_platform" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.runtime_platform.operating_system_family == "LINUX" && contains(["X86_64", "ARM64"], var.runtime_platform.cpu_architecture)
+    error_message = "runtime_platform.operating_system_family must be LINUX and runtime_platform.cpu_architecture X86_64 or ARM64 (the image's platform)."
+  }
 }
 
 variable "container_user" {
@@ -112,6 +225,11 @@ variable "container_user" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.container_user.uid >= 1 && var.container_user.gid >= 1 && var.container_user.uid <= 2147483647 && var.container_user.gid <= 2147483647 && floor(var.container_user.uid) == var.container_user.uid && floor(var.container_user.gid) == var.container_user.gid
+    error_message = "container_user.uid and container_user.gid must be whole numbers >= 1: the export container never runs as root (the image's user is 1000:1000)."
+  }
 }
 
 variable "stop_timeout" {
@@ -119,6 +237,11 @@ variable "stop_timeout" {
   type        = number
   default     = 120
   nullable    = false
+
+  validation {
+    condition     = var.stop_timeout >= 2 && var.stop_timeout <= 120
+    error_message = "stop_timeout must be from 2 to 120 seconds (Fargate's limit)."
+  }
 }
 
 variable "log_retention_days" {
@@ -126,14 +249,19 @@ variable "log_retention_days" {
   type        = number
   default     = 365
   nullable    = false
+
+  validation {
+    condition     = contains([365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be at least 365 and one of CloudWatch's values: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
 }
 
 variable "replication" {
   description = <<-EOT
-    Cross-account replication of every export to the partner's bucket. Required: replicating to the partner is what this module is for.
+    Cross-account replication of every export to the partner's bucket, from the partner's modules/replication-destination outputs. Null (the default) replicates nothing yet: the first apply creates the replication role, whose ARN the partner needs (output `partner`) before their bucket and key exist; set this once they do.
     - `destination_bucket_arn`: the partner bucket (`arn:aws:s3:::NAME`).
-    - `destination_account_id`: the partner's 12-digit account id; replicas are owned by that account.
-    - `destination_kms_key_arn`: the partner's KMS key that encrypts replicas.
+    - `destination_account_id`: the partner's 12-digit account id (not this account); replicas are owned by that account.
+    - `destination_kms_key_arn`: the partner's KMS key (in their account) that encrypts replicas.
     - `storage_class`: storage class of replicas.
     - `replication_time_control`: S3 Replication Time Control (15-minute SLA) with replication metrics.
     - `metrics`: replication metrics and events without RTC.
@@ -146,7 +274,39 @@ variable "replication" {
     replication_time_control = optional(bool, false)
     metrics                  = optional(bool, false)
   })
-  nullable = false
+  default = null
+
+  validation {
+    condition     = var.replication == null || can(regex("^[0-9]{12}$", try(var.replication.destination_account_id, "")))
+    error_message = "replication.destination_account_id must be the partner's 12-digit AWS account id (their account_id output)."
+  }
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.replication.destination_bucket_arn, "")))
+    error_message = "replication.destination_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::BUCKET; the partner's bucket_arn output), not a bucket name."
+  }
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", try(var.replication.destination_kms_key_arn, "")))
+    error_message = "replication.destination_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; the partner's kms_key_arn output), not an alias."
+  }
+
+  validation {
+    condition     = var.replication == null || contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], try(var.replication.storage_class, ""))
+    error_message = "replication.storage_class must be one of STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE."
+  }
+
+  # Cross-account replication with ownership override makes no sense within
+  # one account, and a same-account "partner" usually means a wrong value.
+  validation {
+    condition     = var.replication == null || try(var.replication.destination_account_id != data.aws_caller_identity.current.account_id, true)
+    error_message = "replication.destination_account_id is this module's own account: replication goes to the partner's account. Use the account_id output of the partner's modules/replication-destination."
+  }
+
+  validation {
+    condition     = var.replication == null || try(split(":", var.replication.destination_kms_key_arn)[4] == var.replication.destination_account_id, true)
+    error_message = "replication.destination_kms_key_arn must be a key in replication.destination_account_id (the partner's kms_key_arn output), not a key of another account."
+  }
 }
 
 variable "lifecycle_rules" {
@@ -157,6 +317,11 @@ variable "lifecycle_rules" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = (var.lifecycle_rules.expiration_days == null || try(var.lifecycle_rules.expiration_days >= 1, false)) && var.lifecycle_rules.noncurrent_version_expiration_days != null && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
+    error_message = "lifecycle_rules.expiration_days must be null (keep) or >= 1, and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
+  }
 }
 
 variable "access_logging" {
@@ -166,6 +331,11 @@ variable "access_logging" {
     target_prefix = optional(string, "s3-access/")
   })
   default = null
+
+  validation {
+    condition     = var.access_logging == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.access_logging.target_bucket, "")))
+    error_message = "access_logging.target_bucket must be a bucket name (e.g. \"my-access-logs\"), not an ARN."
+  }
 }
 
 variable "object_lock" {
@@ -175,6 +345,11 @@ variable "object_lock" {
     days = number
   })
   default = null
+
+  validation {
+    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
+    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+  }
 }
 
 variable "force_destroy" {
@@ -189,6 +364,11 @@ variable "reader_role_arns" {
   type        = list(string)
   default     = []
   nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME), not role names."
+  }
 }
 
 variable "kms_key_deletion_window_days" {
@@ -196,6 +376,11 @@ variable "kms_key_deletion_window_days" {
   type        = number
   default     = 30
   nullable    = false
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30
+    error_message = "kms_key_deletion_window_days must be from 7 to 30 (KMS's limits)."
+  }
 }
 
 variable "schedule_expression" {
@@ -203,10 +388,15 @@ variable "schedule_expression" {
   type        = string
   default     = "rate(12 hours)"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(N unit) with unit minute/hour/day for N = 1 and minutes/hours/days otherwise (e.g. rate(12 hours)), or cron(m h dom mon dow year)."
+  }
 }
 
 variable "schedule_enabled" {
-  description = "Whether the schedule rule runs the task. Alerting stays on either way."
+  description = "Whether the schedule runs the task. Alerting stays on either way."
   type        = bool
   default     = true
   nullable    = false
@@ -216,18 +406,33 @@ variable "cluster_arn" {
   description = "ARN of the ECS cluster to run the task on. Null creates a cluster named after `name` (Container Insights on)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.cluster_arn == null || can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}$", coalesce(var.cluster_arn, "-")))
+    error_message = "cluster_arn must be an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), not a cluster name; or null to create one."
+  }
 }
 
 variable "subnet_ids" {
   description = "Private subnets the task runs in (they need a route to S3, ECR, CloudWatch Logs, Secrets Manager and the database: NAT or VPC endpoints). The task never gets a public IP."
   type        = list(string)
   nullable    = false
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "subnet_ids must be a non-empty list of subnet ids (subnet-0123456789abcdef0), e.g. module.vpc.private_subnets; not CIDR blocks."
+  }
 }
 
 variable "security_group_ids" {
   description = "Security groups of the task (egress to the database and AWS endpoints; no ingress needed)."
   type        = list(string)
   nullable    = false
+
+  validation {
+    condition     = length(var.security_group_ids) > 0 && length(var.security_group_ids) <= 5 && alltrue([for s in var.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "security_group_ids must be 1-5 security group ids (sg-0123456789abcdef0), not names."
+  }
 }
 
 variable "platform_version" {
@@ -235,6 +440,11 @@ variable "platform_version" {
   type        = string
   default     = "LATEST"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$", var.platform_version))
+    error_message = "platform_version must be LATEST or a version such as 1.4.0."
+  }
 }
 
 variable "retry_policy" {
@@ -245,24 +455,44 @@ variable "retry_policy" {
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.retry_policy.maximum_event_age_in_seconds >= 60 && var.retry_policy.maximum_event_age_in_seconds <= 86400 && var.retry_policy.maximum_retry_attempts >= 0 && var.retry_policy.maximum_retry_attempts <= 185
+    error_message = "retry_policy.maximum_event_age_in_seconds must be 60-86400 and retry_policy.maximum_retry_attempts 0-185."
+  }
 }
 
 variable "alarm_topic_arn" {
   description = "SNS topic for failure and missed-run alerts. Null creates a KMS-encrypted topic; a given topic must let events.amazonaws.com and cloudwatch.amazonaws.com publish (and use its key)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.alarm_topic_arn, "-")))
+    error_message = "alarm_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), or null to create one."
+  }
 }
 
 variable "missed_run_alarm_hours" {
   description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from a rate() schedule as the interval plus 2 hours (14 for rate(12 hours)), and uses 26 for a cron() schedule."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 1 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
+    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), or null to derive it."
+  }
 }
 
 variable "permissions_boundary_arn" {
   description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.permissions_boundary_arn, "-")))
+    error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)."
+  }
 }
 
 variable "tags" {

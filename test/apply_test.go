@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,16 +36,19 @@ var motoGaps = map[string][]string{
 // TestCompleteApply applies examples/complete (source account, partner
 // account, replication between them) to the emulator, reads every part back
 // through the AWS SDK, plans again to prove there is no drift, checks the
-// controls that need real ARNs on that plan, and destroys everything.
+// controls that need real ARNs on that plan, runs the applied task
+// definition's containers against a real database, and destroys everything.
 func TestCompleteApply(t *testing.T) {
 	t.Parallel()
 	id := uniqueName("apply")
 	dir := copyToTemp(t, "examples/complete")
-	pointAtMoto(t, dir, "", "partner")
-	opts := tfOptions(t, dir, completeVars(id))
+	pointAtMoto(t, dir, "", partnerAlias)
+	vars := completeVars(id)
+	systemDatabase(t, vars)
+	opts := tfOptions(t, dir, vars)
 
 	// Destroy at the end, whatever happens after this line.
-	defer terraform.Destroy(t, opts)
+	defer destroy(t, opts)
 
 	// Apply both accounts' halves.
 	terraform.InitAndApply(t, opts)
@@ -60,6 +64,37 @@ func TestCompleteApply(t *testing.T) {
 	// The same controls as the fresh plan, and those that name real ARNs.
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
 	assertAppliedControls(t, plan)
+
+	// Run what was applied: directory format, 4 jobs, on the scratch volume.
+	runDeployedExport(t, opts)
+}
+
+// TestMinimalApply is a caller's first apply with examples/minimal: the
+// module's defaults, an RDS-managed secret, and no partner values yet (the
+// partner needs this apply's replication role first). The applied task
+// definition must export as it stands.
+func TestMinimalApply(t *testing.T) {
+	t.Parallel()
+	id := uniqueName("min")
+	dir := copyToTemp(t, "examples/minimal")
+	pointAtMoto(t, dir, "")
+	vars := minimalVars(id)
+	delete(vars, "partner_bucket_arn")
+	delete(vars, "partner_account_id")
+	delete(vars, "partner_kms_key_arn")
+	systemDatabase(t, vars)
+	opts := tfOptions(t, dir, vars)
+	// The default names (bucket, roles, family) are per account and region:
+	// one minimal apply at a time in the emulator, and this is the one.
+	defer destroy(t, opts)
+
+	out := terraform.InitAndApply(t, opts)
+	// Said, not silent: nothing reaches the partner until replication is set.
+	assert.Contains(t, strings.Join(strings.Fields(out), " "), "replication is not set: exports stay in the internal bucket")
+	assert.Regexp(t, `^arn:aws:iam::123456789012:role/`, terraform.OutputMap(t, opts, "partner")["source_replication_role_arn"],
+		"the first apply gives the partner the role their policies name")
+
+	runDeployedExport(t, opts)
 }
 
 // assertNoDrift fails on every planned change that is not a listed moto gap.
@@ -116,6 +151,54 @@ func awsConfig() aws.Config {
 	}
 }
 
+// destroy empties the export bucket (force_destroy is off, as it should be)
+// and destroys everything the test applied.
+func destroy(t *testing.T, opts *terraform.Options) {
+	t.Helper()
+	if bucket, err := terraform.OutputE(t, opts, "bucket_name"); err == nil && bucket != "" {
+		emptyBucket(t, bucket)
+	}
+	terraform.Destroy(t, opts)
+}
+
+// emptyBucket deletes every version and delete marker in bucket.
+func emptyBucket(t *testing.T, bucket string) {
+	t.Helper()
+	ctx := context.Background()
+	c := s3.NewFromConfig(awsConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	out, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Logf("list versions of %s: %v", bucket, err)
+		return
+	}
+	del := func(key, version *string) {
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: key, VersionId: version}); err != nil {
+			t.Logf("delete %s: %v", aws.ToString(key), err)
+		}
+	}
+	for _, v := range out.Versions {
+		del(v.Key, v.VersionId)
+	}
+	for _, m := range out.DeleteMarkers {
+		del(m.Key, m.VersionId)
+	}
+}
+
+// partnerAWSConfig is an SDK configuration in the partner's account: the
+// emulator gives an assumed role's credentials the role's account.
+func partnerAWSConfig(t *testing.T) aws.Config {
+	t.Helper()
+	out, err := sts.NewFromConfig(awsConfig()).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn:         aws.String("arn:aws:iam::" + testenv.MotoPartnerAccountID + ":role/advana-terraform"),
+		RoleSessionName: aws.String("terratest"),
+	})
+	require.NoError(t, err)
+	cfg := awsConfig()
+	c := out.Credentials
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	return cfg
+}
+
 // assertAppliedInAWS reads the applied resources back through the AWS API.
 func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 	t.Helper()
@@ -159,15 +242,15 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 	rr := repl.ReplicationConfiguration.Rules[0]
 	assert.Equal(t, "Enabled", string(rr.Status))
 	assert.Equal(t, "arn:aws:s3:::"+*partner, aws.ToString(rr.Destination.Bucket))
-	assert.Equal(t, testenv.MotoAccountID, aws.ToString(rr.Destination.Account))
+	assert.Equal(t, testenv.MotoPartnerAccountID, aws.ToString(rr.Destination.Account))
 	assert.Equal(t, "Destination", string(rr.Destination.AccessControlTranslation.Owner))
 	assert.Equal(t, partnerKeyARN, aws.ToString(rr.Destination.EncryptionConfiguration.ReplicaKmsKeyID))
 	assert.True(t, strings.HasSuffix(aws.ToString(repl.ReplicationConfiguration.Role), ":role/"+id+"-replication"))
 
-	// Key rotation on our key and the partner's.
-	kmsc := kms.NewFromConfig(cfg)
-	for _, k := range []string{keyARN, partnerKeyARN} {
-		rot, err := kmsc.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k)})
+	// Key rotation on our key and the partner's (in the partner's account).
+	assert.Regexp(t, `^arn:aws:kms:us-east-1:`+testenv.MotoPartnerAccountID+`:key/`, partnerKeyARN, "the partner's key is in their account")
+	for k, c := range map[string]aws.Config{keyARN: cfg, partnerKeyARN: partnerAWSConfig(t)} {
+		rot, err := kms.NewFromConfig(c).GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k)})
 		require.NoError(t, err)
 		assert.True(t, rot.KeyRotationEnabled, "rotation of %s", k)
 	}
@@ -189,7 +272,7 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 			require.Len(t, c.DependsOn, 1)
 			assert.Equal(t, "SUCCESS", string(c.DependsOn[0].Condition))
 			require.Len(t, c.Secrets, 1)
-			assert.Equal(t, testDBSecretARN, aws.ToString(c.Secrets[0].ValueFrom))
+			assert.Contains(t, aws.ToString(c.Secrets[0].ValueFrom), ":secret:rds!db-")
 		default:
 			t.Errorf("unexpected container %s", aws.ToString(c.Name))
 		}

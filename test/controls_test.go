@@ -279,7 +279,7 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	assert.Equal(t, 120, exp.StopTimeout)
 	require.Len(t, exp.Secrets, 1, "the DB secret only through secrets")
 	assert.Equal(t, "ADVANA_EXPORT_DB_SECRET", exp.Secrets[0].Name)
-	assert.Equal(t, testDBSecretARN, exp.Secrets[0].ValueFrom)
+	assert.Equal(t, plan.RawPlan.Variables["db_secret_arn"].Value, exp.Secrets[0].ValueFrom, "the secret the caller gave")
 	env := map[string]string{}
 	for _, e := range exp.Environment {
 		env[e.Name] = e.Value

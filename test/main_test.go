@@ -1,8 +1,9 @@
 // Package test is the Terratest suite of the Terraform module: plan tests on
 // the examples, validation tests on the root module, apply tests against a
-// local AWS emulator (moto) and documentation checks. Nothing here needs a
-// cloud account or the Terraform registry: the aws provider comes from the
-// filesystem mirror named in terraform.tfrc.
+// local AWS emulator (moto) that then run the applied task definition's
+// containers against a real PostgreSQL, and documentation checks. Nothing
+// here needs a cloud account or the Terraform registry: the aws provider
+// comes from the filesystem mirror named in terraform.tfrc.
 package test
 
 import (
@@ -26,6 +27,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	stopSystem()
 	moto.Stop()
 	os.Exit(code)
 }

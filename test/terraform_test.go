@@ -9,20 +9,21 @@ import (
 
 	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
-	test_structure "github.com/gruntwork-io/terratest/modules/test-structure"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // The AWS services the modules use; each gets the emulator's endpoint.
 var motoServices = []string{
-	"cloudwatch", "ecs", "events", "iam", "kms", "logs", "s3", "secretsmanager", "sns", "sqs", "sts",
+	"cloudwatch", "ec2", "ecs", "events", "iam", "kms", "logs", "rds", "s3", "secretsmanager", "sns", "sqs", "sts",
 }
 
 // Fake but well-formed inputs for what a real deployment takes from elsewhere.
 const (
 	testImage        = "123456789012.dkr.ecr.us-east-1.amazonaws.com/advana-export@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	testDBSecretARN  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:advana/db-AbCdEf"
+	testDBSecretARN  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-AbCdEf"
+	testDBHost       = "milmove.abcdefghijkl.us-east-1.rds.amazonaws.com"
 	testSecretKeyARN = "arn:aws:kms:us-east-1:123456789012:key/0b0b0b0b-1111-2222-3333-444444444444"
 	testSubnet       = "subnet-0123456789abcdef0"
 	testSG           = "sg-0123456789abcdef0"
@@ -38,11 +39,16 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// copyToTemp copies the repository to a temp dir (so parallel tests never
-// share .terraform or state) and returns the copy of dir inside it.
+// copyToTemp copies the repository's Terraform files to a temp dir of the
+// test (so parallel tests never share .terraform or state, and the copy is
+// removed when the test ends) and returns the copy of dir inside it.
 func copyToTemp(t *testing.T, dir string) string {
 	t.Helper()
-	return test_structure.CopyTerraformFolderToTemp(t, repoRoot(t), dir)
+	dst := t.TempDir()
+	if err := offline.CopyTerraform(repoRoot(t), dst); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dst, dir)
 }
 
 // uniqueName is a lower-case name no other test run uses.
@@ -50,12 +56,25 @@ func uniqueName(prefix string) string {
 	return prefix + "-" + strings.ToLower(random.UniqueId())
 }
 
-// motoProvider is an aws provider block aimed at the emulator. alias may be "".
-func motoProvider(alias string) string {
+// partnerAlias is the provider alias of the partner's account in
+// examples/complete; the emulator serves it from an account of its own.
+const partnerAlias = "partner"
+
+// motoProvider is an aws provider block aimed at the emulator. alias may be
+// "". The partner's alias assumes a role in testenv.MotoPartnerAccountID
+// (moto gives an assumed role's credentials that account), so the source and
+// the partner are two accounts, as in real use.
+func motoProvider(alias string) string { return motoProviderAt(alias, moto.Endpoint) }
+
+// motoProviderAt is motoProvider for the emulator at endpoint.
+func motoProviderAt(alias, endpoint string) string {
 	var b strings.Builder
 	b.WriteString("provider \"aws\" {\n")
 	if alias != "" {
 		fmt.Fprintf(&b, "  alias = %q\n", alias)
+	}
+	if alias == partnerAlias {
+		fmt.Fprintf(&b, "  assume_role {\n    role_arn = \"arn:aws:iam::%s:role/advana-terraform\"\n  }\n", testenv.MotoPartnerAccountID)
 	}
 	fmt.Fprintf(&b, "  region                      = %q\n", testenv.MotoRegion)
 	fmt.Fprintf(&b, "  access_key                  = %q\n", testenv.MotoAccessKey)
@@ -67,7 +86,7 @@ func motoProvider(alias string) string {
 	b.WriteString("  s3_use_path_style           = true\n")
 	b.WriteString("  endpoints {\n")
 	for _, s := range motoServices {
-		fmt.Fprintf(&b, "    %s = %q\n", s, moto.Endpoint)
+		fmt.Fprintf(&b, "    %s = %q\n", s, endpoint)
 	}
 	b.WriteString("  }\n}\n")
 	return b.String()
@@ -78,6 +97,12 @@ func motoProvider(alias string) string {
 // replaces their settings; for a module it is the only provider block.
 func pointAtMoto(t *testing.T, dir string, aliases ...string) {
 	t.Helper()
+	pointAtMotoAt(t, dir, moto.Endpoint, aliases...)
+}
+
+// pointAtMotoAt is pointAtMoto for the emulator at endpoint.
+func pointAtMotoAt(t *testing.T, dir, endpoint string, aliases ...string) {
+	t.Helper()
 	file := "moto_override.tf"
 	if len(aliases) == 0 {
 		file = "moto_provider.tf"
@@ -86,7 +111,7 @@ func pointAtMoto(t *testing.T, dir string, aliases ...string) {
 	var b strings.Builder
 	b.WriteString("# Written by the Terratest suite: the emulator, never a real account.\n")
 	for _, a := range aliases {
-		b.WriteString(motoProvider(a))
+		b.WriteString(motoProviderAt(a, endpoint))
 	}
 	if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -123,6 +148,7 @@ func completeVars(id string) map[string]interface{} {
 		"partner_bucket_name":   id + "-advana",
 		"db_secret_arn":         testDBSecretARN,
 		"db_secret_kms_key_arn": testSecretKeyARN,
+		"database_host":         testDBHost,
 		"database_name":         "milmove",
 		"subnet_ids":            []string{testSubnet},
 		"security_group_ids":    []string{testSG},
@@ -134,10 +160,12 @@ func minimalVars(id string) map[string]interface{} {
 	return map[string]interface{}{
 		"image":               testImage,
 		"db_secret_arn":       testDBSecretARN,
+		"database_host":       testDBHost,
+		"database_name":       "milmove",
 		"subnet_ids":          []string{testSubnet},
 		"security_group_ids":  []string{testSG},
 		"partner_bucket_arn":  "arn:aws:s3:::" + id + "-advana",
-		"partner_account_id":  "210987654321",
-		"partner_kms_key_arn": "arn:aws:kms:us-east-1:210987654321:key/1a2b3c4d-1111-2222-3333-444444444444",
+		"partner_account_id":  testenv.MotoPartnerAccountID,
+		"partner_kms_key_arn": "arn:aws:kms:us-east-1:" + testenv.MotoPartnerAccountID + ":key/1a2b3c4d-1111-2222-3333-444444444444",
 	}
 }

@@ -1,71 +1,140 @@
 package test
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// TestRootInputValidation plans the root module with one bad input at a time
-// and expects the plan to fail with that variable's own error message.
+// TestRootInputValidation runs tests/validation.tftest.hcl: every input
+// mistake a caller can make fails the plan on that input alone, and the
+// values that only look like mistakes (an rds!db-… secret, no partner values
+// yet, a tag with the explicit opt-out) plan. terraform test plans each case
+// with a mocked provider, in one process.
 func TestRootInputValidation(t *testing.T) {
 	t.Parallel()
 	dir := copyToTemp(t, ".")
-	pointAtMoto(t, dir)
+	opts := tfOptions(t, dir, nil)
+	terraform.Init(t, opts)
+	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-no-color")
+	require.NoError(t, err, "terraform test:\n%s", out)
+	// Every case ran: a run block that Terraform skipped proves nothing.
+	runs := regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, filepath.Join(dir, "tests", "validation.tftest.hcl")), -1)
+	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", len(runs)))
+}
+
+// TestCallerSeesOneErrorAtTheirBlock plans a caller's configuration, as a
+// user writes it (`module "advana_export" { source = ... }`), with the
+// mistakes that used to give two errors, one of them wrong, or an error
+// inside .terraform/modules. Each must fail with exactly one error, at the
+// caller's own module block, whose message names the input and the fix.
+func TestCallerSeesOneErrorAtTheirBlock(t *testing.T) {
+	t.Parallel()
+	dir := callerConfig(t)
 	valid := func() map[string]interface{} {
 		return map[string]interface{}{
 			"image":              testImage,
 			"db_secret_arn":      testDBSecretARN,
+			"database":           map[string]interface{}{"host": testDBHost, "name": "milmove"},
 			"subnet_ids":         []string{testSubnet},
 			"security_group_ids": []string{testSG},
-			"replication": map[string]interface{}{
-				"destination_bucket_arn":  "arn:aws:s3:::advana-partner",
-				"destination_account_id":  "210987654321",
-				"destination_kms_key_arn": "arn:aws:kms:us-east-1:210987654321:key/1a2b3c4d-1111-2222-3333-444444444444",
-			},
 		}
 	}
-	// One init for every case; the cases run one after another in this copy.
+	// One init for every case; the plans then run side by side in this copy.
 	terraform.Init(t, tfOptions(t, dir, nil))
-
 	cases := []struct {
 		name    string
 		set     func(v map[string]interface{})
 		message string
 	}{
-		{"account id not 12 digits", func(v map[string]interface{}) {
-			v["replication"].(map[string]interface{})["destination_account_id"] = "21098765432"
-		}, "replication.destination_account_id must be a 12-digit AWS account id."},
-		{"bucket ARN malformed", func(v map[string]interface{}) {
-			v["replication"].(map[string]interface{})["destination_bucket_arn"] = "advana-partner"
-		}, "replication.destination_bucket_arn must be an S3 bucket ARN"},
-		{"schedule singular unit", func(v map[string]interface{}) { v["schedule_expression"] = "rate(12 hour)" }, "schedule_expression must be rate(N unit)"},
-		{"schedule not an expression", func(v map[string]interface{}) { v["schedule_expression"] = "every 12 hours" }, "schedule_expression must be rate(N unit)"},
-		{"cpu/memory not a Fargate pair", func(v map[string]interface{}) {
-			v["task_size"] = map[string]interface{}{"cpu": 1024, "memory": 1024}
-		}, "task_size is not a Fargate CPU/memory pair"},
-		{"log retention below 365", func(v map[string]interface{}) { v["log_retention_days"] = 90 }, "log_retention_days must be at least 365"},
-		{"export as root", func(v map[string]interface{}) {
-			v["container_user"] = map[string]interface{}{"uid": 0, "gid": 0}
-		}, "the export container never runs as root"},
-		{"unencrypted database connection", func(v map[string]interface{}) {
-			v["database"] = map[string]interface{}{"sslmode": "disable"}
-		}, "database.sslmode must be require, verify-ca or verify-full"},
-		{"secret ARN malformed", func(v map[string]interface{}) { v["db_secret_arn"] = "advana/db" }, "db_secret_arn must be a Secrets Manager secret ARN"},
-		{"subnet id malformed", func(v map[string]interface{}) { v["subnet_ids"] = []string{"10.0.0.0/24"} }, "subnet_ids must be a non-empty list of subnet ids"},
+		{"prefix is a dot", func(v map[string]interface{}) { v["prefix"] = "." }, `no "." or ".." segment, e.g. "exports"`},
+		{"bucket name with capitals", func(v map[string]interface{}) { v["bucket_name"] = "My_Exports.Bucket" }, "bucket_name must be an S3 bucket name (not an ARN)"},
+		{"parallel jobs with the custom format", func(v map[string]interface{}) {
+			v["dump"] = map[string]interface{}{"jobs": 4}
+		}, `dump.jobs > 1 needs dump.format = "directory"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			vars := valid()
 			tc.set(vars)
+			opts := tfOptions(t, dir, nil)
+			opts.VarFiles = []string{writeVarFile(t, vars)}
 			// Plan only: validation fails before anything would be created.
-			out, err := terraform.PlanE(t, tfOptions(t, dir, vars))
-			if assert.Error(t, err, "plan accepted a bad input") {
-				// Terraform wraps long messages; compare with whitespace folded.
-				assert.Contains(t, strings.Join(strings.Fields(out), " "), tc.message)
+			out, err := terraform.PlanE(t, opts)
+			if !assert.Error(t, err, "plan accepted a bad input") {
+				return
 			}
+			assert.Contains(t, strings.Join(strings.Fields(out), " "), tc.message)
+			assert.Equal(t, 1, strings.Count(out, "Error: "), "one error per mistake:\n%s", out)
+			assert.Contains(t, out, `in module "advana_export"`, "the error points at the caller's module block:\n%s", out)
+			assert.NotContains(t, out, ".terraform/modules", "the error points inside the module:\n%s", out)
 		})
 	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// callerConfig writes a caller's root configuration in a copy of the
+// repository: a module block that passes each of the root module's inputs
+// from a variable of its own, so a case sets only what it names.
+func callerConfig(t *testing.T) string {
+	t.Helper()
+	root := copyToTemp(t, ".")
+	names := rootInputs(t)
+	var b strings.Builder
+	b.WriteString("# Written by the Terratest suite: a caller of the module.\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "variable %q {\n  type    = any\n  default = null\n}\n\n", n)
+	}
+	b.WriteString("module \"advana_export\" {\n  source = \"../\"\n\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %s = var.%s\n", n, n)
+	}
+	b.WriteString("}\n")
+	dir := filepath.Join(root, "caller")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644))
+	pointAtMoto(t, dir)
+	return dir
+}
+
+var variableBlock = regexp.MustCompile(`(?m)^variable "([a-z0-9_]+)"`)
+
+// rootInputs lists the root module's variables.
+func rootInputs(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), "variables.tf"))
+	require.NoError(t, err)
+	var names []string
+	for _, m := range variableBlock.FindAllStringSubmatch(string(b), -1) {
+		names = append(names, m[1])
+	}
+	sort.Strings(names)
+	require.NotEmpty(t, names)
+	return names
+}
+
+// writeVarFile writes vars as a .tfvars.json file for one plan.
+func writeVarFile(t *testing.T, vars map[string]interface{}) string {
+	t.Helper()
+	b, err := json.Marshal(vars)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "case.tfvars.json")
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	return path
 }

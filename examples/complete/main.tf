@@ -30,10 +30,13 @@ module "advana_export" {
   bucket_name = var.bucket_name
   prefix      = "exports"
 
-  # Database: host and user come from the secret; these override it.
+  # Database: the address from here, the user and password from the secret
+  # (an RDS-managed secret holds only those two).
   db_secret_arn         = var.db_secret_arn
   db_secret_kms_key_arn = var.db_secret_kms_key_arn
   database = {
+    host    = var.database_host
+    port    = var.database_port
     name    = var.database_name
     sslmode = "verify-full"
   }

@@ -42,3 +42,8 @@ output "partner_kms_key_arn" {
   description = "The partner's replica key."
   value       = module.advana.kms_key_arn
 }
+
+output "prefix" {
+  description = "Key prefix of the exports in the internal bucket."
+  value       = module.advana_export.prefix
+}

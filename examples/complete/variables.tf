@@ -75,8 +75,21 @@ variable "db_secret_kms_key_arn" {
   default     = null
 }
 
+variable "database_host" {
+  description = "Address of the database (aws_db_instance.address)."
+  type        = string
+  nullable    = false
+}
+
+variable "database_port" {
+  description = "Port of the database (aws_db_instance.port)."
+  type        = number
+  default     = 5432
+  nullable    = false
+}
+
 variable "database_name" {
-  description = "Database to export (overrides the secret's dbname)."
+  description = "Name of the database to export (aws_db_instance.db_name)."
   type        = string
   nullable    = false
 }

@@ -2,19 +2,27 @@ provider "aws" {
   region = var.region
 }
 
-# The fewest inputs a real deployment needs: the image, the database secret,
-# where the task runs, and the partner's bucket and key (from the partner's
-# modules/replication-destination outputs). Everything else has a secure default:
-# rate(12 hours), 365-day encrypted logs, a new cluster and alert topic.
+# The fewest inputs a real deployment needs: the image, the database (its
+# address and the secret RDS manages for it), where the task runs, and, once
+# the partner has applied modules/replication-destination, their bucket and
+# key. Everything else has a secure default: rate(12 hours), 365-day encrypted
+# logs, a new cluster and alert topic.
 module "advana_export" {
   source = "../../"
 
-  image              = var.image
-  db_secret_arn      = var.db_secret_arn
+  image         = var.image
+  db_secret_arn = var.db_secret_arn
+  database = {
+    host = var.database_host
+    port = var.database_port
+    name = var.database_name
+  }
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
 
-  replication = {
+  # Null until the partner's values exist: the first apply creates the
+  # replication role they need (output partner), exports stay internal.
+  replication = var.partner_bucket_arn == null ? null : {
     destination_bucket_arn  = var.partner_bucket_arn
     destination_account_id  = var.partner_account_id
     destination_kms_key_arn = var.partner_kms_key_arn

@@ -12,3 +12,18 @@ output "alarm_topic_arn" {
   description = "Subscribe on-call to this topic."
   value       = module.advana_export.alarm_topic_arn
 }
+
+output "prefix" {
+  description = "Key prefix of the exports in the internal bucket."
+  value       = module.advana_export.prefix
+}
+
+output "task_definition_arn" {
+  description = "Export task definition."
+  value       = module.advana_export.task_definition_arn
+}
+
+output "partner" {
+  description = "Send this to the partner: the inputs of their modules/replication-destination."
+  value       = module.advana_export.partner
+}

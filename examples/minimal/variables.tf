@@ -12,7 +12,26 @@ variable "image" {
 }
 
 variable "db_secret_arn" {
-  description = "Secrets Manager ARN of the database credentials (RDS-style JSON with host, port, dbname, username, password)."
+  description = "Secrets Manager ARN of the database credentials: the RDS-managed secret (`username`, `password`) or one of your own."
+  type        = string
+  nullable    = false
+}
+
+variable "database_host" {
+  description = "Address of the database (aws_db_instance.address)."
+  type        = string
+  nullable    = false
+}
+
+variable "database_port" {
+  description = "Port of the database (aws_db_instance.port)."
+  type        = number
+  default     = 5432
+  nullable    = false
+}
+
+variable "database_name" {
+  description = "Name of the database to export (aws_db_instance.db_name)."
   type        = string
   nullable    = false
 }
@@ -30,19 +49,19 @@ variable "security_group_ids" {
 }
 
 variable "partner_bucket_arn" {
-  description = "ARN of the partner's bucket (their bucket_arn output)."
+  description = "ARN of the partner's bucket (their bucket_arn output). Null until the partner has applied their side: nothing is replicated yet."
   type        = string
-  nullable    = false
+  default     = null
 }
 
 variable "partner_account_id" {
   description = "The partner's 12-digit account id (their account_id output)."
   type        = string
-  nullable    = false
+  default     = null
 }
 
 variable "partner_kms_key_arn" {
   description = "ARN of the partner's replica key (their kms_key_arn output)."
   type        = string
-  nullable    = false
+  default     = null
 }

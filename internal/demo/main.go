@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
 	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
@@ -116,15 +117,8 @@ func run(ctx context.Context, binary string, scale float64) error {
 
 	step("restoring into a fresh database with the manifest's restore_command:\n    " + m.RestoreCommand)
 	target := database + "_restored"
-	if err := pg.CreateDatabase(ctx, target); err != nil {
+	if err := exportcheck.Restore(ctx, pg, m, dir, target); err != nil {
 		return err
-	}
-	restore := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", m.RestoreCommand)
-	restore.Dir = dir
-	restore.Env = append(os.Environ(), "PATH="+pg.BinDir+":"+os.Getenv("PATH"),
-		fmt.Sprintf("TARGET_DATABASE_URL=postgres://%s:%s@%s:%d/%s?sslmode=disable", pg.User, pg.Password, pg.Host, pg.Port, target))
-	if out, err := restore.CombinedOutput(); err != nil {
-		return fmt.Errorf("restore: %w: %s", err, out)
 	}
 	return compare(ctx, pg, target)
 }

@@ -15,6 +15,9 @@ const (
 	MotoRegion    = "us-east-1"
 	// MotoAccountID is moto's default account.
 	MotoAccountID = "123456789012"
+	// MotoPartnerAccountID is the partner's (Advana's) account in tests:
+	// moto serves it to whoever assumes a role in it.
+	MotoPartnerAccountID = "210987654321"
 )
 
 // Moto is a running moto_server on a loopback port.

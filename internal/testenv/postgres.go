@@ -27,10 +27,15 @@ type Postgres struct {
 	Port     int
 	User     string
 	Password string
+	// CACert is the PEM file of the CA that signed the server's certificate
+	// (for sslmode=verify-full); empty unless started with StartPostgresTLS.
+	CACert string
 
-	dir  string
-	cmd  *exec.Cmd
-	done chan error
+	dir   string
+	caDir string
+	tls   *serverTLS
+	cmd   *exec.Cmd
+	done  chan error
 }
 
 // PGBinDir returns the PostgreSQL binary directory: $PG_BIN_DIR if set,
@@ -46,6 +51,18 @@ func PGBinDir() string {
 // it on a free loopback port. The server refuses to run as root, so when the
 // caller is root the cluster belongs to the "postgres" user (or "nobody").
 func StartPostgres(ctx context.Context) (*Postgres, error) {
+	return startPostgres(ctx, false)
+}
+
+// StartPostgresTLS is StartPostgres with TLS on: the server presents a
+// certificate for its loopback address, signed by a CA of its own whose
+// certificate is at CACert, so clients can use sslmode=verify-full.
+// Connections without TLS are still accepted.
+func StartPostgresTLS(ctx context.Context) (*Postgres, error) {
+	return startPostgres(ctx, true)
+}
+
+func startPostgres(ctx context.Context, withTLS bool) (*Postgres, error) {
 	bin := PGBinDir()
 	if _, err := os.Stat(filepath.Join(bin, "postgres")); err != nil {
 		return nil, fmt.Errorf("PostgreSQL server not found in %s (set PG_BIN_DIR or install postgresql-15; .ci/run does): %w", bin, err)
@@ -59,8 +76,18 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 		return nil, fmt.Errorf("create postgres dir: %w", err)
 	}
 	p := &Postgres{BinDir: bin, Host: "127.0.0.1", User: "postgres", Password: randomHex(12), dir: dir}
+	if withTLS {
+		if p.tls, err = newServerTLS(p.Host); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		if p.caDir, p.CACert, err = p.tls.writeCA(); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
 	if err := p.init(ctx, cred); err != nil {
-		os.RemoveAll(dir)
+		p.removeDirs()
 		return nil, err
 	}
 	var lastErr error
@@ -69,14 +96,26 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 			return p, nil
 		}
 	}
-	os.RemoveAll(dir)
+	p.removeDirs()
 	return nil, lastErr
+}
+
+func (p *Postgres) removeDirs() {
+	os.RemoveAll(p.dir)
+	if p.caDir != "" {
+		os.RemoveAll(p.caDir)
+	}
 }
 
 func (p *Postgres) init(ctx context.Context, cred *syscall.Credential) error {
 	pwfile := filepath.Join(p.dir, "pwfile")
 	if err := os.WriteFile(pwfile, []byte(p.Password+"\n"), 0o600); err != nil {
 		return fmt.Errorf("write pwfile: %w", err)
+	}
+	if p.tls != nil {
+		if _, _, err := p.tls.writeServerFiles(p.dir); err != nil {
+			return err
+		}
 	}
 	if cred != nil {
 		if err := chownTree(p.dir, int(cred.Uid), int(cred.Gid)); err != nil {
@@ -106,6 +145,10 @@ func (p *Postgres) start(ctx context.Context, cred *syscall.Credential) error {
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+p.dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=50", "-c", "shared_buffers=128MB")
+	if p.tls != nil {
+		p.cmd.Args = append(p.cmd.Args, "-c", "ssl=on",
+			"-c", "ssl_cert_file="+filepath.Join(p.dir, "server.crt"), "-c", "ssl_key_file="+filepath.Join(p.dir, "server.key"))
+	}
 	p.cmd.Stdout, p.cmd.Stderr = &logs, &logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
 	if err := p.cmd.Start(); err != nil {
@@ -191,7 +234,7 @@ func (p *Postgres) Stop() {
 			<-p.done
 		}
 	}
-	os.RemoveAll(p.dir)
+	p.removeDirs()
 }
 
 // serverCredential picks the user the server runs as: nil (the caller) unless

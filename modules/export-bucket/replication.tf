@@ -5,6 +5,11 @@
 locals {
   # S3 uses the destination region's endpoint to encrypt replicas.
   destination_region = try(split(":", var.replication.destination_kms_key_arn)[3], null)
+
+  # The role exists as soon as replication is enabled, so the partner can name
+  # it before their bucket and key exist; what it may do, and the rule that
+  # uses it, follow once `replication` names the partner's bucket and key.
+  replicate = var.replication_enabled && var.replication != null
 }
 
 data "aws_iam_policy_document" "replication_trust" {
@@ -36,7 +41,7 @@ resource "aws_iam_role" "replication" {
 }
 
 data "aws_iam_policy_document" "replication" {
-  count = var.replication_enabled ? 1 : 0
+  count = local.replicate ? 1 : 0
 
   statement {
     sid       = "ReadReplicationConfiguration"
@@ -99,22 +104,15 @@ data "aws_iam_policy_document" "replication" {
 }
 
 resource "aws_iam_role_policy" "replication" {
-  count = var.replication_enabled ? 1 : 0
+  count = local.replicate ? 1 : 0
 
   name   = "replicate-to-partner"
   role   = aws_iam_role.replication[0].id
   policy = data.aws_iam_policy_document.replication[0].json
-
-  lifecycle {
-    precondition {
-      condition     = var.replication != null
-      error_message = "replication_enabled is true but replication is null: give the partner's bucket, account and key."
-    }
-  }
 }
 
 resource "aws_s3_bucket_replication_configuration" "this" {
-  count = var.replication_enabled ? 1 : 0
+  count = local.replicate ? 1 : 0
 
   bucket = module.bucket.bucket_id
   role   = aws_iam_role.replication[0].arn

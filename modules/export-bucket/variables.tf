@@ -16,8 +16,8 @@ variable "prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix))
-    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
+    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash and no \".\" or \"..\" segment."
   }
 }
 
@@ -131,7 +131,7 @@ variable "force_destroy" {
 }
 
 variable "replication_enabled" {
-  description = "Whether exports are replicated to the partner (then `replication` is required). A flag of its own because the replication role must exist before the partner's key, whose ARN is part of `replication`."
+  description = "Whether the replication role is created. Its policy and the replication rule follow once `replication` is set too. A flag of its own because the role must exist before the partner's bucket and key, whose ARNs are part of `replication`."
   type        = bool
   default     = false
   nullable    = false
@@ -139,7 +139,7 @@ variable "replication_enabled" {
 
 variable "replication" {
   description = <<-EOT
-    Cross-account replication of every export to the partner's bucket (used when `replication_enabled`).
+    Cross-account replication of every export to the partner's bucket (used when `replication_enabled`; null replicates nothing yet).
     - `destination_bucket_arn`: the partner bucket (`arn:aws:s3:::NAME`).
     - `destination_account_id`: the partner's 12-digit account id; replicas are owned by that account.
     - `destination_kms_key_arn`: the partner's KMS key that encrypts replicas.

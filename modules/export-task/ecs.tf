@@ -14,7 +14,7 @@ locals {
     ADVANA_EXPORT_RDS_IAM     = var.rds_iam_auth != null ? "true" : null
     AWS_REGION                = local.region
     PGHOST                    = var.database.host
-    PGPORT                    = var.database.port != null ? tostring(var.database.port) : null
+    PGPORT                    = tostring(var.database.port)
     PGDATABASE                = var.database.name
     PGUSER                    = var.database.user != null ? var.database.user : try(var.rds_iam_auth.db_user, null)
     PGSSLMODE                 = var.database.sslmode

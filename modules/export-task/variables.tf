@@ -10,7 +10,7 @@ variable "name" {
 }
 
 variable "image" {
-  description = "Container image of the export task (the repository's Dockerfile), ideally pinned by digest (`...@sha256:...`). An ECR image gets pull permissions on exactly its repository."
+  description = "Container image of the export task (the repository's Dockerfile), pinned by digest (`...@sha256:...`) unless `allow_mutable_image`. An ECR image gets pull permissions on exactly its repository."
   type        = string
   nullable    = false
 
@@ -18,6 +18,18 @@ variable "image" {
     condition     = can(regex("^[a-z0-9][A-Za-z0-9._/:@-]*$", var.image)) && length(var.image) <= 1024
     error_message = "image must be an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/advana-export@sha256:... (no spaces)."
   }
+
+  validation {
+    condition     = var.allow_mutable_image || can(regex("@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be pinned by digest (…@sha256:<64 hex digits>), or set allow_mutable_image = true."
+  }
+}
+
+variable "allow_mutable_image" {
+  description = "Accept an `image` without a `@sha256:` digest."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "task_size" {
@@ -102,8 +114,8 @@ variable "prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix))
-    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
+    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash and no \".\" or \"..\" segment."
   }
 }
 
@@ -130,10 +142,10 @@ variable "kms_key_alias_arn" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel). `jobs` above 1 needs the directory format."
   type = object({
     format = optional(string, "custom")
-    jobs   = optional(number, 4)
+    jobs   = optional(number, 1)
   })
   default  = {}
   nullable = false
@@ -142,22 +154,31 @@ variable "dump" {
     condition     = contains(["custom", "directory"], var.dump.format) && var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
     error_message = "dump.format must be custom or directory and dump.jobs a whole number from 1 to 64."
   }
+
+  validation {
+    condition     = var.dump.jobs == 1 || var.dump.format != "custom"
+    error_message = "dump.jobs > 1 needs dump.format = \"directory\": pg_dump writes the custom format with one job."
+  }
 }
 
 variable "database" {
-  description = "libpq settings passed as PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE. Each may be null when the database secret carries it. Never put a password here: use db_secret_arn. `sslmode` defaults to verify-full: encrypted, and the server's certificate checked against the RDS CA bundle the image carries (PGSSLROOTCERT); use require only with an image without it."
+  description = "libpq settings passed as PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE. `host` and `name` are required (an RDS-managed secret holds only the user name and password); `user` may be null when the secret carries it. Never put a password here: use db_secret_arn. `sslmode` defaults to verify-full: encrypted, and the server's certificate checked against the RDS CA bundle the image carries (PGSSLROOTCERT)."
   type = object({
-    host    = optional(string)
-    port    = optional(number)
-    name    = optional(string)
+    host    = string
+    name    = string
+    port    = optional(number, 5432)
     user    = optional(string)
     sslmode = optional(string, "verify-full")
   })
-  default  = {}
   nullable = false
 
   validation {
-    condition     = var.database.port == null || try(var.database.port >= 1 && var.database.port <= 65535, false)
+    condition     = length(var.database.host) > 0 && length(var.database.name) > 0
+    error_message = "database.host and database.name must not be empty."
+  }
+
+  validation {
+    condition     = var.database.port >= 1 && var.database.port <= 65535
     error_message = "database.port must be between 1 and 65535."
   }
 
@@ -173,7 +194,7 @@ variable "db_secret_arn" {
   default     = null
 
   validation {
-    condition     = var.db_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.db_secret_arn))
+    condition     = var.db_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+$", var.db_secret_arn))
     error_message = "db_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-abcdef)."
   }
 }

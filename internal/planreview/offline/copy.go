@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// CopyTerraform copies every Terraform file (*.tf, *.tfvars, *.tfvars.json)
+// CopyTerraform copies every Terraform file (*.tf, *.tfvars, *.tfvars.json, *.tftest.hcl)
 // under src to dst, keeping relative paths and skipping .terraform and .git,
 // so a plan never writes into the working tree and parallel plans never share
 // a .terraform directory.
@@ -24,7 +24,7 @@ func CopyTerraform(src, dst string) error {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tfvars") && !strings.HasSuffix(name, ".tfvars.json") {
+		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tfvars") && !strings.HasSuffix(name, ".tfvars.json") && !strings.HasSuffix(name, ".tftest.hcl") {
 			return nil
 		}
 		rel, err := filepath.Rel(src, path)

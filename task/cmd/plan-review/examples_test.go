@@ -36,11 +36,7 @@ func examplePlan(t *testing.T, example string, mode planfile.Mode) string {
 		if err != nil {
 			return "", err
 		}
-		dir, err := os.MkdirTemp("", "plan-review-test-")
-		if err != nil {
-			return "", err
-		}
-		path := filepath.Join(dir, example+"-"+string(mode)+".json")
+		path := filepath.Join(planDir, example+"-"+string(mode)+".json")
 		return path, planfile.Write(path, p)
 	}))
 	path, err := once.(func() (string, error))()

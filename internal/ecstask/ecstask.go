@@ -1,0 +1,310 @@
+// Package ecstask runs the containers of an ECS task definition, as read
+// back from the ECS API, in the Fargate simulation (internal/fargatesim): each
+// container with its own command, user, capabilities, environment, secrets,
+// volumes and stop timeout, in the order its dependsOn conditions give. It is
+// how the test suite proves that the task definition the module produces,
+// not one a test wrote by hand, runs the export.
+//
+// What ECS and the image add to a definition comes from Runtime: the image's
+// entrypoint (a binary built from this tree), the image's and the platform's
+// environment (PATH, PGSSLROOTCERT, credentials, the emulator's endpoint), the
+// volumes' host folders and the secret store. Runtime may not set a variable
+// the definition sets: a test must never be able to mend a wrong definition.
+package ecstask
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
+)
+
+// dockerDefaultCapabilities are the capabilities a container runtime gives a
+// container unless the definition drops them (Docker's and Fargate's set).
+var dockerDefaultCapabilities = []string{
+	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+}
+
+// Runtime is what the platform and the image supply around a task definition.
+type Runtime struct {
+	// Entrypoint is the image's ENTRYPOINT, as an absolute path on this host
+	// that every uid can execute (fargatesim.InstallExecutable).
+	Entrypoint string
+	// ImageUser is the image's USER ("uid:gid"), for containers without one.
+	ImageUser string
+	// Env is what the image and the platform add to every container.
+	Env map[string]string
+	// Volumes maps a task volume's name to the host folder that backs it.
+	Volumes map[string]string
+	// Secret returns the value of a Secrets Manager secret, as ECS does for
+	// a container's `secrets` (valueFrom is the secret's ARN).
+	Secret func(ctx context.Context, valueFrom string) (string, error)
+}
+
+// Container is one container of the definition, mapped to this machine.
+type Container struct {
+	Name      string
+	Essential bool
+	// DependsOn maps a container's name to the condition it must reach.
+	DependsOn map[string]ecstypes.ContainerCondition
+	Sim       fargatesim.Container
+}
+
+// Run is what one container did.
+type Run struct {
+	Name   string
+	Result fargatesim.Result
+}
+
+// Containers maps every container of td to a fargatesim.Container, in an
+// order that satisfies every dependsOn. It refuses what the simulation cannot
+// honour (a writable root filesystem, privileged mode, named users, secrets
+// by JSON key), so nothing is silently ignored.
+func Containers(ctx context.Context, td *ecstypes.TaskDefinition, rt Runtime) ([]Container, error) {
+	mounts := map[string]string{} // container path -> host folder, per container below
+	var out []Container
+	for _, cd := range td.ContainerDefinitions {
+		name := deref(cd.Name)
+		fail := func(format string, a ...any) ([]Container, error) {
+			return nil, fmt.Errorf("container %s: %s", name, fmt.Sprintf(format, a...))
+		}
+		if cd.ReadonlyRootFilesystem == nil || !*cd.ReadonlyRootFilesystem {
+			return fail("readonlyRootFilesystem is not true")
+		}
+		if cd.Privileged != nil && *cd.Privileged {
+			return fail("privileged")
+		}
+		if len(cd.EntryPoint) > 0 || len(cd.EnvironmentFiles) > 0 {
+			return fail("entryPoint and environmentFiles are not part of this module's contract")
+		}
+		uid, gid, err := parseUser(firstNonEmpty(deref(cd.User), rt.ImageUser))
+		if err != nil {
+			return fail("%v", err)
+		}
+		clear(mounts)
+		var vols []string
+		for _, mp := range cd.MountPoints {
+			host, ok := rt.Volumes[deref(mp.SourceVolume)]
+			if !ok {
+				return fail("mount point names volume %q, which the runtime does not back", deref(mp.SourceVolume))
+			}
+			mounts[deref(mp.ContainerPath)] = host
+			vols = append(vols, host)
+		}
+		env, err := environment(ctx, cd, rt, mounts)
+		if err != nil {
+			return fail("%v", err)
+		}
+		args := []string{rt.Entrypoint}
+		for _, a := range cd.Command {
+			args = append(args, hostPath(a, mounts))
+		}
+		deps := map[string]ecstypes.ContainerCondition{}
+		for _, d := range cd.DependsOn {
+			deps[deref(d.ContainerName)] = d.Condition
+		}
+		c := Container{Name: name, Essential: cd.Essential == nil || *cd.Essential, DependsOn: deps, Sim: fargatesim.Container{
+			Args: args, Env: env, UID: uid, GID: gid, Volumes: vols,
+			Capabilities: capabilities(cd.LinuxParameters),
+		}}
+		if cd.StopTimeout != nil {
+			c.Sim.StopTimeout = time.Duration(*cd.StopTimeout) * time.Second
+		}
+		out = append(out, c)
+	}
+	return order(out)
+}
+
+// RunAll runs the containers one after another in their dependsOn order
+// (ECS would start independent ones together; this task has a chain). A
+// dependency that does not reach its condition stops the run, as ECS stops
+// the task; so does an essential container that exits.
+func RunAll(ctx context.Context, cs []Container) ([]Run, error) {
+	var runs []Run
+	exit := map[string]int{}
+	for _, c := range cs {
+		for dep, cond := range c.DependsOn {
+			code := exit[dep]
+			switch cond {
+			case ecstypes.ContainerConditionSuccess:
+				if code != 0 {
+					return runs, fmt.Errorf("container %s depends on %s reaching SUCCESS, but it exited %d", c.Name, dep, code)
+				}
+			case ecstypes.ContainerConditionComplete:
+			default:
+				return runs, fmt.Errorf("container %s: dependsOn condition %s is not simulated", c.Name, cond)
+			}
+		}
+		res, err := fargatesim.Run(ctx, c.Sim)
+		runs = append(runs, Run{Name: c.Name, Result: res})
+		if err != nil {
+			return runs, fmt.Errorf("container %s: %w", c.Name, err)
+		}
+		exit[c.Name] = res.ExitCode
+		if c.Essential {
+			break // the task stops when its essential container exits
+		}
+	}
+	return runs, nil
+}
+
+func environment(ctx context.Context, cd ecstypes.ContainerDefinition, rt Runtime, mounts map[string]string) ([]string, error) {
+	set := map[string]string{}
+	for _, kv := range cd.Environment {
+		set[deref(kv.Name)] = hostPath(deref(kv.Value), mounts)
+	}
+	for _, s := range cd.Secrets {
+		name, from := deref(s.Name), deref(s.ValueFrom)
+		if _, dup := set[name]; dup {
+			return nil, fmt.Errorf("%s is both an environment variable and a secret", name)
+		}
+		if strings.Count(from, ":") > 6 {
+			return nil, fmt.Errorf("secret %s: valueFrom %s selects a JSON key or version, which the simulation does not resolve", name, from)
+		}
+		if rt.Secret == nil {
+			return nil, fmt.Errorf("secret %s: the runtime has no secret store", name)
+		}
+		v, err := rt.Secret(ctx, from)
+		if err != nil {
+			return nil, fmt.Errorf("secret %s from %s: %w", name, from, err)
+		}
+		set[name] = v
+	}
+	for k, v := range rt.Env {
+		if _, defined := set[k]; defined {
+			return nil, fmt.Errorf("the runtime sets %s, which the task definition sets too: a test must not override the definition", k)
+		}
+		set[k] = v
+	}
+	env := make([]string, 0, len(set))
+	for k, v := range set {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
+	return env, nil
+}
+
+// capabilities is the set a container runtime leaves: the default set (or
+// none after ALL) minus what is dropped, plus what is added.
+func capabilities(lp *ecstypes.LinuxParameters) []string {
+	var drop, add []string
+	if lp != nil && lp.Capabilities != nil {
+		drop, add = lp.Capabilities.Drop, lp.Capabilities.Add
+	}
+	keep := map[string]bool{}
+	for _, c := range dockerDefaultCapabilities {
+		keep[c] = true
+	}
+	for _, c := range drop {
+		if c == "ALL" {
+			clear(keep)
+		}
+		delete(keep, c)
+	}
+	for _, c := range add {
+		keep[c] = true
+	}
+	out := make([]string, 0, len(keep))
+	for c := range keep {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// hostPath rewrites a container path below a mount point to the host folder
+// behind it: the simulation keeps volumes at their host path (see
+// fargatesim), so "/scratch" in a command or a variable becomes that folder.
+func hostPath(v string, mounts map[string]string) string {
+	for cpath, host := range mounts {
+		if v == cpath {
+			return host
+		}
+		if rest, ok := strings.CutPrefix(v, cpath+"/"); ok {
+			return host + "/" + rest
+		}
+	}
+	return v
+}
+
+func parseUser(u string) (uid, gid int, err error) {
+	if u == "" {
+		return 0, 0, fmt.Errorf("no user in the definition and no ImageUser")
+	}
+	us, gs, hasGroup := strings.Cut(u, ":")
+	if uid, err = strconv.Atoi(us); err != nil {
+		return 0, 0, fmt.Errorf("user %q: only numeric users are simulated", u)
+	}
+	gid = uid
+	if hasGroup {
+		if gid, err = strconv.Atoi(gs); err != nil {
+			return 0, 0, fmt.Errorf("user %q: only numeric groups are simulated", u)
+		}
+	}
+	return uid, gid, nil
+}
+
+// order sorts containers so that each comes after every container it
+// depends on, keeping the definition's order otherwise.
+func order(cs []Container) ([]Container, error) {
+	byName := map[string]Container{}
+	for _, c := range cs {
+		byName[c.Name] = c
+	}
+	var out []Container
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(c Container) error
+	visit = func(c Container) error {
+		switch state[c.Name] {
+		case 1:
+			return fmt.Errorf("dependsOn cycle through container %s", c.Name)
+		case 2:
+			return nil
+		}
+		state[c.Name] = 1
+		deps := make([]string, 0, len(c.DependsOn))
+		for d := range c.DependsOn {
+			deps = append(deps, d)
+		}
+		sort.Strings(deps)
+		for _, d := range deps {
+			dc, ok := byName[d]
+			if !ok {
+				return fmt.Errorf("container %s depends on %s, which the definition does not have", c.Name, d)
+			}
+			if err := visit(dc); err != nil {
+				return err
+			}
+		}
+		state[c.Name] = 2
+		out = append(out, c)
+		return nil
+	}
+	for _, c := range cs {
+		if err := visit(c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

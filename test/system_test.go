@@ -1,0 +1,197 @@
+package test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/ecstask"
+	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
+	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
+	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+// The whole-system tests run what an apply produced: the task definition
+// read back from the emulator's ECS, its containers in the Fargate
+// simulation with the binary built from this tree as the image's entrypoint,
+// against a real PostgreSQL that only accepts what sslmode=verify-full checks,
+// with the database secret RDS would make. These are shared by the package.
+const (
+	systemDB       = "sample"
+	systemUser     = "exporter"
+	systemPassword = "Sys-T3st-N0t-In-Logs-41ac"
+)
+
+var system struct {
+	once   sync.Once
+	err    error
+	pg     *testenv.Postgres
+	binDir string
+	binary string
+}
+
+// startSystem starts PostgreSQL with TLS and the sample database, and builds
+// advana-export, once for every test that needs them.
+func startSystem(t *testing.T) {
+	t.Helper()
+	system.once.Do(func() {
+		ctx := context.Background()
+		if err := fargatesim.Check(); err != nil {
+			system.err = fmt.Errorf("the Fargate simulation cannot run here, so the task definition cannot be run: %w", err)
+			return
+		}
+		if system.pg, system.err = testenv.StartPostgresTLS(ctx); system.err != nil {
+			return
+		}
+		if system.err = system.pg.CreateDatabase(ctx, systemDB); system.err != nil {
+			return
+		}
+		if system.err = sampledb.Load(ctx, system.pg, systemDB, 1); system.err != nil {
+			return
+		}
+		if system.err = system.pg.Exec(ctx, systemDB, fmt.Sprintf(
+			`create role %s login password '%s'; grant pg_read_all_data to %[1]s;`, systemUser, systemPassword)); system.err != nil {
+			return
+		}
+		// A folder every uid can traverse: the export runs as 1000:1000.
+		if system.binDir, system.err = os.MkdirTemp("", "advana-export-system-"); system.err != nil {
+			return
+		}
+		if system.err = os.Chmod(system.binDir, 0o755); system.err != nil {
+			return
+		}
+		system.binary = filepath.Join(system.binDir, "advana-export")
+		build := exec.Command("go", "build", "-trimpath", "-o", system.binary, "./task/cmd/advana-export")
+		build.Dir = repoRoot(t)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			system.err = fmt.Errorf("build advana-export: %w: %s", err, out)
+		}
+	})
+	if system.err != nil {
+		t.Fatalf("whole-system setup: %v", system.err)
+	}
+}
+
+func stopSystem() {
+	if system.pg != nil {
+		system.pg.Stop()
+	}
+	if system.binDir != "" {
+		os.RemoveAll(system.binDir)
+	}
+}
+
+// systemDatabase sets an example's database inputs to the test server and
+// its database secret to one shaped as RDS makes it (manage_master_user_password):
+// named rds!db-…, holding only username and password.
+func systemDatabase(t *testing.T, vars map[string]interface{}) {
+	t.Helper()
+	startSystem(t)
+	out, err := secretsmanager.NewFromConfig(awsConfig()).CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{
+		Name:         aws.String("rds!db-" + strings.ToLower(testenv.UniqueID()+"-"+testenv.UniqueID())),
+		SecretString: aws.String(fmt.Sprintf(`{"username":%q,"password":%q}`, systemUser, systemPassword)),
+	})
+	require.NoError(t, err)
+	vars["db_secret_arn"] = aws.ToString(out.ARN)
+	vars["database_host"] = system.pg.Host
+	vars["database_port"] = system.pg.Port
+	vars["database_name"] = systemDB
+}
+
+// runDeployedExport runs the applied task definition (output
+// task_definition_arn) as ECS would and checks that a complete export is
+// where the outputs bucket_name and prefix say, and that it restores.
+func runDeployedExport(t *testing.T, opts *terraform.Options) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := awsConfig()
+	td, err := ecs.NewFromConfig(cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
+		TaskDefinition: aws.String(terraform.Output(t, opts, "task_definition_arn"))})
+	require.NoError(t, err)
+
+	// What the image and the platform add around the definition, and only
+	// that: ecstask refuses a variable the definition sets itself.
+	sm := secretsmanager.NewFromConfig(cfg)
+	rt := ecstask.Runtime{
+		Entrypoint: fargatesim.InstallExecutable(t, system.binary),
+		ImageUser:  "1000:1000",
+		Env: map[string]string{
+			// The image: pg_dump on PATH, and the CA bundle that verifies the
+			// server (the RDS bundle in the image, the test CA here).
+			"PATH":          system.pg.BinDir + ":/usr/local/bin:/usr/bin:/bin",
+			"PGSSLROOTCERT": system.pg.CACert,
+			// The platform: credentials come from the task role on ECS; the
+			// emulator wants path-style S3 on its loopback endpoint.
+			"AWS_ACCESS_KEY_ID":                 testenv.MotoAccessKey,
+			"AWS_SECRET_ACCESS_KEY":             testenv.MotoSecretKey,
+			"AWS_ENDPOINT_URL":                  moto.Endpoint,
+			"AWS_EC2_METADATA_DISABLED":         "true",
+			"ADVANA_EXPORT_S3_FORCE_PATH_STYLE": "true",
+		},
+		Volumes: map[string]string{"scratch": fargatesim.NewScratch(t)},
+		Secret: func(ctx context.Context, from string) (string, error) {
+			out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(from)})
+			if err != nil {
+				return "", err
+			}
+			return aws.ToString(out.SecretString), nil
+		},
+	}
+	bucket, prefix := terraform.Output(t, opts, "bucket_name"), terraform.Output(t, opts, "prefix")
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	setAsideBucketPolicy(t, s3c, bucket)
+
+	containers, err := ecstask.Containers(ctx, td.TaskDefinition, rt)
+	require.NoError(t, err, "map the task definition to the simulation")
+
+	runs, err := ecstask.RunAll(ctx, containers)
+	var log strings.Builder
+	for _, r := range runs {
+		fmt.Fprintf(&log, "--- %s exited %d\n%s%s", r.Name, r.Result.ExitCode, r.Result.Stdout, r.Result.Stderr)
+	}
+	require.NoError(t, err, "run the task definition:\n%s", log.String())
+	last := runs[len(runs)-1]
+	require.Equal(t, "export", last.Name, "the task ended before the export container:\n%s", log.String())
+	require.Equal(t, 0, last.Result.ExitCode, "the export container failed:\n%s", log.String())
+	require.NotContains(t, log.String(), systemPassword, "the database password reached the logs")
+
+	// The export is where the module's outputs say, complete, and restores.
+	key, m, err := exportcheck.FindManifest(ctx, s3c, bucket, prefix+"/"+systemDB+"/")
+	require.NoError(t, err)
+	t.Logf("export %s: %s, %d objects, %d bytes", key, m.Format, len(m.Objects), m.TotalBytes)
+	require.NoError(t, exportcheck.RestoreAndCompare(ctx, system.pg, s3c, bucket, m, systemDB, t.TempDir()))
+}
+
+// setAsideBucketPolicy removes the bucket policy for the rest of the test and
+// puts it back at cleanup. moto evaluates a Deny statement whose condition
+// does not match as a Deny (it knows no aws:SecureTransport nor encryption
+// headers), so with the module's policy every PutObject is refused, over TLS
+// or not, with the right key or not. The policy itself is checked statement
+// by statement on the plan (assertAppliedControls) and read back by
+// assertAppliedInAWS; this test is about the task definition.
+func setAsideBucketPolicy(t *testing.T, c *s3.Client, bucket string) {
+	t.Helper()
+	ctx := context.Background()
+	pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	require.NoError(t, err, "the module's bucket policy")
+	_, err = c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: pol.Policy})
+		require.NoError(t, err, "put the bucket policy back")
+	})
+}
