@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/gruntwork-io/terratest/modules/terraform"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/ecstask"
@@ -153,7 +154,7 @@ func runDeployedExport(t *testing.T, opts *terraform.Options) {
 	}
 	bucket, prefix := terraform.Output(t, opts, "bucket_name"), terraform.Output(t, opts, "prefix")
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	setAsideBucketPolicy(t, s3c, bucket)
+	defer setAsideBucketPolicy(t, s3c, bucket)()
 
 	containers, err := ecstask.Containers(ctx, td.TaskDefinition, rt)
 	require.NoError(t, err, "map the task definition to the simulation")
@@ -176,22 +177,22 @@ func runDeployedExport(t *testing.T, opts *terraform.Options) {
 	require.NoError(t, exportcheck.RestoreAndCompare(ctx, system.pg, s3c, bucket, m, systemDB, t.TempDir()))
 }
 
-// setAsideBucketPolicy removes the bucket policy for the rest of the test and
-// puts it back at cleanup. moto evaluates a Deny statement whose condition
+// setAsideBucketPolicy removes the bucket policy and returns what puts it
+// back (before the test destroys the bucket). moto evaluates a Deny statement whose condition
 // does not match as a Deny (it knows no aws:SecureTransport nor encryption
 // headers), so with the module's policy every PutObject is refused, over TLS
 // or not, with the right key or not. The policy itself is checked statement
 // by statement on the plan (assertAppliedControls) and read back by
 // assertAppliedInAWS; this test is about the task definition.
-func setAsideBucketPolicy(t *testing.T, c *s3.Client, bucket string) {
+func setAsideBucketPolicy(t *testing.T, c *s3.Client, bucket string) (restore func()) {
 	t.Helper()
 	ctx := context.Background()
 	pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 	require.NoError(t, err, "the module's bucket policy")
 	_, err = c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
 	require.NoError(t, err)
-	t.Cleanup(func() {
+	return func() {
 		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: pol.Policy})
-		require.NoError(t, err, "put the bucket policy back")
-	})
+		assert.NoError(t, err, "put the bucket policy back")
+	}
 }
