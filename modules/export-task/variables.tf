@@ -130,7 +130,7 @@ variable "kms_key_alias_arn" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel) or parquet (every table as Parquet from one snapshot, `jobs` tables at a time, streamed; docs/warehouse.md)."
   type = object({
     format = optional(string, "custom")
     jobs   = optional(number, 4)
@@ -139,8 +139,8 @@ variable "dump" {
   nullable = false
 
   validation {
-    condition     = contains(["custom", "directory"], var.dump.format) && var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
-    error_message = "dump.format must be custom or directory and dump.jobs a whole number from 1 to 64."
+    condition     = contains(["custom", "directory", "parquet"], var.dump.format) && var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
+    error_message = "dump.format must be custom, directory or parquet and dump.jobs a whole number from 1 to 64."
   }
 }
 
