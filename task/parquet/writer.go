@@ -62,6 +62,7 @@ type Writer struct {
 	fw      *pqarrow.FileWriter
 	rows    int64 // rows in the open file
 	files   []File
+	done    bool // Close or Abort ran: the builders are released
 }
 
 // NewWriter prepares a writer; newSink opens file number index (0, 1, ...)
@@ -175,7 +176,7 @@ func (w *Writer) closeFile() error {
 // Close writes what is buffered and finishes the last file. A table with
 // no rows still gets one file, so its schema reaches the warehouse.
 func (w *Writer) Close() ([]File, error) {
-	defer w.rb.Release()
+	defer w.release()
 	if w.groupRows > 0 || len(w.files) == 0 || w.fw != nil {
 		if err := w.flush(); err != nil {
 			return nil, err
@@ -195,7 +196,14 @@ func (w *Writer) Abort(err error) {
 		w.sink.Abort(err)
 		w.sink = nil
 	}
-	w.rb.Release()
+	w.release()
+}
+
+func (w *Writer) release() {
+	if !w.done {
+		w.done = true
+		w.rb.Release()
+	}
 }
 
 // Describe names each column's Parquet type as the files declare it, e.g.

@@ -56,7 +56,9 @@ func (s *Snapshot) Tables(ctx context.Context, f Filter) ([]Table, error) {
 	}
 	rows, err := s.conn.Query(ctx, `
 SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
-       COALESCE((SELECT sum(pg_relation_size(p.relid)) FROM pg_partition_tree(c.oid) p), 0)::bigint
+       CASE WHEN c.relkind = 'p'
+            THEN COALESCE((SELECT sum(pg_table_size(p.relid)) FROM pg_partition_tree(c.oid) p), 0)
+            ELSE pg_table_size(c.oid) END::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
