@@ -244,7 +244,12 @@ func describeNode(n schema.Node) string {
 	if lt == nil || lt.Equals(schema.NoLogicalType{}) {
 		return phys
 	}
-	return phys + " " + strings.TrimSpace(lt.String())
+	desc := lt.String()
+	// Timestamps append writer internals; a reader needs unit and UTC only.
+	if i := strings.Index(desc, ", is_from_converted_type"); i >= 0 {
+		desc = desc[:i] + ")"
+	}
+	return phys + " " + desc
 }
 
 type countingWriter struct {
