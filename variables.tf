@@ -69,7 +69,7 @@ variable "rds_iam_auth" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel) or parquet (every table as Parquet from one snapshot, `jobs` tables at a time, streamed; docs/warehouse.md)."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
   type = object({
     format = optional(string, "custom")
     jobs   = optional(number, 4)
