@@ -78,6 +78,8 @@ var typeCases = []struct {
 	{"pair", []string{`'(1,"x y")'`}, "BYTE_ARRAY String", []string{`(1,"x y")`}},
 	{"money", []string{"12.34"}, "BYTE_ARRAY String", []string{"$12.34"}},
 	{"point", []string{"'(1.5,2)'"}, "BYTE_ARRAY String", []string{"(1.5,2)"}},
+	{"int2vector", []string{"'1 2 3'"}, "BYTE_ARRAY String", []string{"1 2 3"}},
+	{"box[]", []string{"'{(1,1),(0,0);(3,3),(2,2)}'"}, "LIST<BYTE_ARRAY String>", []string{`["(1,1),(0,0)","(3,3),(2,2)"]`}},
 }
 
 // TestTypesOneByOne exports a one-column table per type from a real

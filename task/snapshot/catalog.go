@@ -162,6 +162,10 @@ ORDER BY a.attrelid, a.attnum`, oids)
 	return nil
 }
 
+// spaceSeparated are array-like catalog types whose text is "1 2 3", not
+// an array literal: they are exported as text.
+var spaceSeparated = map[string]bool{"int2vector": true, "oidvector": true}
+
 // resolve follows domains to their base type and arrays to their element.
 func resolve(types map[uint32]pgType, oid uint32, typmod int32) Type {
 	var out Type
@@ -177,7 +181,7 @@ func resolve(types map[uint32]pgType, oid uint32, typmod int32) Type {
 			}
 			oid = t.base
 			continue
-		case t.category == 'A' && t.elem != 0 && !out.Array:
+		case t.category == 'A' && t.elem != 0 && !out.Array && !spaceSeparated[t.name]:
 			out.Array = true
 			out.Delim = types[t.elem].delim
 			oid = t.elem
