@@ -97,7 +97,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none ("+EnvCompression+")")
 	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
 	var rowGroupMiB, fileMiB int64
-	fs.Int64Var(&rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 3 × this ("+EnvParquetRowGroup+")")
+	fs.Int64Var(&rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 5 × this ("+EnvParquetRowGroup+")")
 	fs.Int64Var(&fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
 	fs.StringVar(&partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
