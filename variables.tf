@@ -144,7 +144,7 @@ variable "rds_iam_auth" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk; the default) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel). `jobs` (default 1) above 1 needs the directory format."
+  description = "What the export writes: `format` custom (one pg_dump archive streamed to S3, no disk; the default), directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel) or parquet (every table as Parquet from one snapshot, `jobs` tables at once, for the partner's warehouse: docs/warehouse.md). `jobs` (default 1) above 1 needs directory or parquet."
   type = object({
     format = optional(string, "custom")
     jobs   = optional(number, 1)
@@ -153,8 +153,8 @@ variable "dump" {
   nullable = false
 
   validation {
-    condition     = contains(["custom", "directory"], var.dump.format)
-    error_message = "dump.format must be \"custom\" (streamed, no disk) or \"directory\" (parallel, on the scratch volume)."
+    condition     = contains(["custom", "directory", "parquet"], var.dump.format)
+    error_message = "dump.format must be \"custom\" (streamed, no disk), \"directory\" (parallel, on the scratch volume) or \"parquet\" (tables as Parquet, for a warehouse)."
   }
 
   validation {
@@ -164,7 +164,7 @@ variable "dump" {
 
   validation {
     condition     = var.dump.jobs == 1 || var.dump.format != "custom"
-    error_message = "dump.jobs > 1 needs dump.format = \"directory\": pg_dump writes the custom format with one job. Set format = \"directory\" (and ephemeral_storage_gib for space) or leave jobs at 1."
+    error_message = "dump.jobs > 1 needs dump.format = \"directory\" or \"parquet\": pg_dump writes the custom format with one job. Set format = \"directory\" (and ephemeral_storage_gib for space) or leave jobs at 1."
   }
 }
 

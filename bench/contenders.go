@@ -75,6 +75,8 @@ func contenders() []Contender {
 			Format: "custom none (streamed)"},
 		{ID: "ae-dir2", Group: "advana-export", Label: "advana-export --format directory --jobs 2",
 			Flags: []string{"--format", "directory", "--jobs", "2"}, Format: "directory gzip:1"},
+		{ID: "ae-parquet2", Group: "advana-export", Label: "advana-export --format parquet --jobs 2",
+			Flags: []string{"--format", "parquet", "--jobs", "2"}, Memory: true},
 		{ID: "ae-part114", Group: "advana-export", Label: "advana-export --part-size-mib 114", Flags: []string{"--part-size-mib", "114"}},
 		{ID: "aws-file", Group: "aws CLI", Label: "pg_dump -Z1 -f file; aws s3 cp file",
 			Script: `pg_dump -Fc -Z1 --no-sync -f "$SCRATCH/bench.dump" && aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp "$SCRATCH/bench.dump" "s3://$BUCKET/$KEY" ` + sseFlags,

@@ -52,6 +52,8 @@ const (
 	dirWallLimit   = 0.85
 	nearBest       = 1.10 // "at or near the best": within 10%
 	largeDatabase  = int64(500) << 30
+	// Issue #15: Parquet with --jobs 2 within 1.5× the streamed pg_dump.
+	parquetWallLimit = 1.5
 )
 
 func (p *Phase) row(id string) *Row {
@@ -146,6 +148,8 @@ func (res *Results) targets() []Target {
 			Got: got, Met: met})
 	}
 
+	ts = append(ts, res.parquetTargets()...)
+
 	e2e := res.endToEnd()
 	best := e2e[0]
 	for _, e := range e2e {
@@ -193,4 +197,30 @@ func (res *Results) endToEnd() []EndToEnd {
 			Total: r.Stats.Wall + p.Stats.Wall, Bytes: p.ArchiveBytes})
 	}
 	return out
+}
+
+// parquetTargets: issue #15's wall target for --format parquet --jobs 2,
+// and its peak RSS at both sizes (bounded by jobs × row-group size, not by
+// the database).
+func (res *Results) parquetTargets() []Target {
+	m := res.Main
+	pq, z3 := m.row("ae-parquet2"), m.row("raw-zstd3")
+	if pq == nil || z3 == nil {
+		return nil
+	}
+	ratio := secs(pq.Stats.Wall) / secs(z3.Stats.Wall)
+	ts := []Target{{Name: "Parquet --jobs 2: wall", Want: fmt.Sprintf("≤ %.1f× pg_dump -Fc -Z0 | zstd -3", parquetWallLimit),
+		Got: fmt.Sprintf("%.2f× (%.2f s vs %.2f s; %s of Parquet)", ratio, secs(pq.Stats.Wall), secs(z3.Stats.Wall), mb(pq.ArchiveBytes)),
+		Met: ratio <= parquetWallLimit}}
+	got := fmt.Sprintf("%.0f MiB at %s", mib(pq.Stats.MaxRSSKiB), mb(m.DBSize))
+	met := true
+	if res.Large != nil {
+		if l := res.Large.row("ae-parquet2"); l != nil {
+			growth := float64(l.Stats.MaxRSSKiB) / float64(pq.Stats.MaxRSSKiB)
+			got += fmt.Sprintf(", %.0f MiB at %s (%.2f×)", mib(l.Stats.MaxRSSKiB), mb(res.Large.DBSize), growth)
+			met = growth <= flatLimit
+		}
+	}
+	return append(ts, Target{Name: "Parquet --jobs 2: peak RSS", Want: fmt.Sprintf("bounded by jobs × row-group size: ≤ %.2f× from the smaller size to the larger", flatLimit),
+		Got: got, Met: met})
 }

@@ -64,6 +64,13 @@ run "valid_tag_with_explicit_opt_out" {
 }
 
 # Mistakes.
+run "valid_parquet_with_jobs" {
+  command = plan
+  variables {
+    dump = { format = "parquet", jobs = 4 }
+  }
+}
+
 run "parallel_jobs_with_custom_format" {
   command = plan
   variables {

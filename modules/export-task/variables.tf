@@ -151,13 +151,13 @@ variable "dump" {
   nullable = false
 
   validation {
-    condition     = contains(["custom", "directory"], var.dump.format) && var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
-    error_message = "dump.format must be custom or directory and dump.jobs a whole number from 1 to 64."
+    condition     = contains(["custom", "directory", "parquet"], var.dump.format) && var.dump.jobs >= 1 && var.dump.jobs <= 64 && floor(var.dump.jobs) == var.dump.jobs
+    error_message = "dump.format must be custom, directory or parquet and dump.jobs a whole number from 1 to 64."
   }
 
   validation {
     condition     = var.dump.jobs == 1 || var.dump.format != "custom"
-    error_message = "dump.jobs > 1 needs dump.format = \"directory\": pg_dump writes the custom format with one job."
+    error_message = "dump.jobs > 1 needs dump.format = \"directory\" or \"parquet\": pg_dump writes the custom format with one job."
   }
 }
 

@@ -11,6 +11,7 @@ import (
 const (
 	FormatCustom    = "custom"    // pg_dump -Fc streamed into one object
 	FormatDirectory = "directory" // pg_dump -Fd -j N on the scratch volume, files uploaded in parallel
+	FormatParquet   = "parquet"   // every table as Parquet from one snapshot, streamed (docs/warehouse.md)
 )
 
 // Size limits S3 puts on multipart uploads.
@@ -32,6 +33,11 @@ type Config struct {
 	Compression Compression
 	Jobs        int
 	ScratchDir  string
+
+	// Parquet format: rows buffered per row group, and the size past which
+	// a table's next row group starts a new file.
+	ParquetRowGroup int64
+	ParquetFileSize int64
 
 	PartSize    int64 // 0: chosen from the database size
 	Concurrency int

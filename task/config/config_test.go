@@ -67,6 +67,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"missing region", map[string]string{"AWS_REGION": ""}, nil, "AWS_REGION"},
 		{"bad format", nil, []string{"--format", "tar"}, EnvFormat},
 		{"jobs without directory", nil, []string{"--jobs", "4"}, EnvJobs},
+		{"parquet jobs out of range", nil, []string{"--format", "parquet", "--jobs", "65"}, EnvJobs},
+		{"parquet row group too small", nil, []string{"--format", "parquet", "--parquet-row-group-mib", "0"}, EnvParquetRowGroup},
 		{"bad compression", map[string]string{EnvCompression: "brotli"}, nil, EnvCompression},
 		{"zstd with directory", map[string]string{EnvFormat: "directory", EnvCompression: "zstd:3"}, nil, EnvCompression},
 		{"tiny part size", nil, []string{"--part-size-mib", "1"}, EnvPartSize},
@@ -116,6 +118,33 @@ func TestParseCompression(t *testing.T) {
 	for _, in := range []string{"gzip:10", "zip", "gzip:x", "zstd:0", "zstd:20", "none:1"} {
 		if _, err := ParseCompression(in); err == nil {
 			t.Errorf("ParseCompression(%q) accepted", in)
+		}
+	}
+}
+
+// Parallel jobs are for the formats that read tables at once: directory and
+// parquet take them, custom (one pg_dump stream) refuses them.
+func TestJobsPerFormat(t *testing.T) {
+	for _, tt := range []struct {
+		env map[string]string
+		ok  bool
+	}{
+		{map[string]string{EnvFormat: FormatParquet, EnvJobs: "4"}, true},
+		{map[string]string{EnvFormat: FormatDirectory, EnvJobs: "4"}, true},
+		{map[string]string{EnvFormat: FormatCustom, EnvJobs: "4"}, false},
+		{map[string]string{EnvFormat: FormatCustom, EnvJobs: "1"}, true},
+	} {
+		env := validEnv()
+		for k, v := range tt.env {
+			env[k] = v
+		}
+		c, err := Load(nil, getenv(env), io.Discard)
+		if (err == nil) != tt.ok {
+			t.Errorf("%v: err %v, want ok=%v", tt.env, err, tt.ok)
+		}
+		if err == nil && tt.env[EnvFormat] == FormatParquet &&
+			(c.Jobs != 4 || c.ParquetRowGroup != DefaultParquetRowGroupMiB*MiB || c.ParquetFileSize != DefaultParquetFileMiB*MiB) {
+			t.Errorf("parquet settings: %+v", c)
 		}
 	}
 }

@@ -20,6 +20,8 @@ const (
 	EnvJobs             = "ADVANA_EXPORT_JOBS"
 	EnvScratchDir       = "ADVANA_EXPORT_SCRATCH_DIR"
 	EnvPartSize         = "ADVANA_EXPORT_PART_SIZE_MIB"
+	EnvParquetRowGroup  = "ADVANA_EXPORT_PARQUET_ROW_GROUP_MIB"
+	EnvParquetFileSize  = "ADVANA_EXPORT_PARQUET_FILE_MIB"
 	EnvConcurrency      = "ADVANA_EXPORT_CONCURRENCY"
 	EnvVerify           = "ADVANA_EXPORT_VERIFY"
 	EnvDryRun           = "ADVANA_EXPORT_DRY_RUN"
@@ -37,9 +39,14 @@ const (
 const (
 	DefaultPrefix      = "exports"
 	DefaultConcurrency = 4
-	DefaultScratchDir  = "/scratch"
-	DefaultProgress    = 5 * time.Second
-	DefaultSSLMode     = "require"
+	// A row group of 64 MiB of text is a few MiB to tens of MiB of Parquet,
+	// in the range Spark and DuckDB read well; files of 1 GiB keep a large
+	// table to a manageable number of objects.
+	DefaultParquetRowGroupMiB = 64
+	DefaultParquetFileMiB     = 1024
+	DefaultScratchDir         = "/scratch"
+	DefaultProgress           = 5 * time.Second
+	DefaultSSLMode            = "require"
 )
 
 // Load builds the Config for the export subcommand from args and the
@@ -86,9 +93,12 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&c.KMSKeyID, "kms-key-id", env(EnvKMSKeyID, ""), "KMS key (ARN, id or alias) for SSE-KMS on every object ("+EnvKMSKeyID+")")
 	fs.StringVar(&c.Region, "region", env("AWS_REGION", env("AWS_DEFAULT_REGION", "")), "AWS region (AWS_REGION)")
 	fs.BoolVar(&c.S3ForcePathStyle, "s3-force-path-style", envBool(EnvPathStyle, false), "path-style S3 addressing, for S3-compatible servers ("+EnvPathStyle+")")
-	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed) or directory ("+EnvFormat+")")
+	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed), directory or parquet ("+EnvFormat+")")
 	fs.StringVar(&compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none ("+EnvCompression+")")
-	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel pg_dump jobs, directory format only ("+EnvJobs+")")
+	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
+	var rowGroupMiB, fileMiB int64
+	fs.Int64Var(&rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 5 × this ("+EnvParquetRowGroup+")")
+	fs.Int64Var(&fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
 	fs.StringVar(&partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
 	fs.IntVar(&c.Concurrency, "concurrency", envInt(EnvConcurrency, DefaultConcurrency), "parts uploaded at once ("+EnvConcurrency+")")
@@ -103,6 +113,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	if err := fs.Parse(args); err != nil {
 		return Config{}, &Error{Fields: []*FieldError{{Field: "flags", Problem: err.Error(), Fix: "run advana-export export -h"}}}
 	}
+	c.ParquetRowGroup, c.ParquetFileSize = rowGroupMiB*MiB, fileMiB*MiB
 	if fs.NArg() > 0 {
 		p.add("arguments", fmt.Sprintf("unexpected %q", fs.Args()), "the export subcommand takes flags only")
 	}

@@ -36,7 +36,7 @@ func validate(c *Config, p *problems) {
 	switch c.Format {
 	case FormatCustom:
 		if c.Jobs != 1 {
-			p.add(EnvJobs+" (--jobs)", "parallel jobs need the directory format", "set "+EnvFormat+"=directory or drop --jobs")
+			p.add(EnvJobs+" (--jobs)", "parallel jobs need the directory or parquet format", "set "+EnvFormat+"=directory or parquet, or drop --jobs")
 		}
 	case FormatDirectory:
 		if c.Jobs < 1 || c.Jobs > 64 {
@@ -48,8 +48,18 @@ func validate(c *Config, p *problems) {
 		if !strings.HasPrefix(c.ScratchDir, "/") {
 			p.add(EnvScratchDir+" (--scratch-dir)", fmt.Sprintf("%q is not an absolute path", c.ScratchDir), "use the scratch volume's mount point, /scratch")
 		}
+	case FormatParquet:
+		if c.Jobs < 1 || c.Jobs > 64 {
+			p.add(EnvJobs+" (--jobs)", fmt.Sprintf("%d is out of range", c.Jobs), "use 1-64, about the task's vCPU count")
+		}
+		if c.ParquetRowGroup < MiB || c.ParquetRowGroup > 1024*MiB {
+			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; memory is about jobs × 5 × this")
+		}
+		if c.ParquetFileSize < MiB || c.ParquetFileSize > 1024*1024*MiB {
+			p.add(EnvParquetFileSize+" (--parquet-file-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetFileSize/MiB), "use 1-1048576, e.g. 1024")
+		}
 	default:
-		p.add(EnvFormat+" (--format)", fmt.Sprintf("%q is not a format", c.Format), "use custom (streamed, default) or directory")
+		p.add(EnvFormat+" (--format)", fmt.Sprintf("%q is not a format", c.Format), "use custom (streamed, default), directory or parquet")
 	}
 	if c.PartSize != 0 && (c.PartSize < MinPartSize || c.PartSize > MaxPartSize) {
 		p.add(EnvPartSize+" (--part-size-mib)", fmt.Sprintf("%d MiB is outside S3's part size limits", c.PartSize/MiB), "use 0 (automatic) or 5-5120")

@@ -46,6 +46,10 @@ type run struct {
 	started  time.Time
 	id       string
 	prefix   string // the run's folder, no trailing slash
+	// Set by the parquet format.
+	snapshot   *manifest.Snapshot
+	tables     []manifest.Table
+	schemaFile string
 }
 
 // Run exports the database described by cfg. It returns the manifest it
@@ -132,6 +136,8 @@ func (r *run) export(ctx context.Context) (*manifest.Manifest, error) {
 	switch r.cfg.Format {
 	case config.FormatDirectory:
 		objects, verification, restore, err = r.dumpDirectory(ctx)
+	case config.FormatParquet:
+		objects, restore, err = r.exportParquet(ctx)
 	default:
 		objects, verification, restore, err = r.streamCustom(ctx)
 	}
@@ -171,7 +177,8 @@ func (r *run) manifest(objects []manifest.Object, v *manifest.Verification, rest
 		RestoreCommand: restore,
 		Filters: manifest.Filters{Schemas: r.cfg.Schemas, ExcludeTables: r.cfg.ExcludeTables,
 			ExcludeTableData: r.cfg.ExcludeTableData},
-		Tool: manifest.ToolVersion{Name: "advana-export", Version: r.d.Version},
+		Tool:     manifest.ToolVersion{Name: "advana-export", Version: r.d.Version},
+		Snapshot: r.snapshot, SchemaFile: r.schemaFile, Tables: r.tables,
 	}
 }
 

@@ -24,7 +24,7 @@ type Manifest struct {
 	Database      string    `json:"database"`
 	ServerVersion string    `json:"server_version"`
 	PgDumpVersion string    `json:"pg_dump_version"`
-	Format        string    `json:"format"`      // custom | directory
+	Format        string    `json:"format"`      // custom | directory | parquet
 	Compression   string    `json:"compression"` // none | gzip:N
 	StartedAt     time.Time `json:"started_at"`
 	FinishedAt    time.Time `json:"finished_at"`
@@ -41,6 +41,51 @@ type Manifest struct {
 	RestoreCommand string      `json:"restore_command"`
 	Filters        Filters     `json:"filters"`
 	Tool           ToolVersion `json:"tool"`
+	// Snapshot is the instant every table was read at (parquet format).
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+	// SchemaFile is the path of the relational schema (pg_dump
+	// --schema-only), for formats that carry data only (parquet).
+	SchemaFile string `json:"schema_file,omitempty"`
+	// Tables describes every exported table (parquet format).
+	Tables []Table `json:"tables,omitempty"`
+}
+
+// Snapshot is the database state an export shows.
+type Snapshot struct {
+	TakenAt time.Time `json:"taken_at"` // the exporting transaction's start
+	WALLSN  string    `json:"wal_lsn"`  // WAL position (on a standby, the last replayed)
+}
+
+// Table is one table of a per-table export. The section is written for any
+// engine that writes one table as Parquet files (this task, or RDS snapshot
+// export for databases beyond one task): names as in PostgreSQL, types as
+// PostgreSQL declares them and as the files store them, counts and files.
+type Table struct {
+	Schema      string   `json:"schema"`
+	Name        string   `json:"name"`
+	Partitioned bool     `json:"partitioned,omitempty"` // rows of every partition, read through the root
+	Columns     []Column `json:"columns"`
+	Rows        int64    `json:"rows"`
+	// DataExcluded: --exclude-table-data left the rows out on purpose;
+	// the table has no files and Rows is 0.
+	DataExcluded bool        `json:"data_excluded,omitempty"`
+	Files        []TableFile `json:"files"`
+}
+
+// Column is one column of a table.
+type Column struct {
+	Name        string `json:"name"`
+	PGType      string `json:"pg_type"`      // format_type(), e.g. numeric(12,2), a domain's name
+	ParquetType string `json:"parquet_type"` // physical and logical type, e.g. INT64 Timestamp(...)
+	Nullable    bool   `json:"nullable"`
+}
+
+// TableFile is one data file of a table; it is also listed in Objects.
+type TableFile struct {
+	Path   string `json:"path"` // relative to the run folder
+	Rows   int64  `json:"rows"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
 }
 
 // Object is one object of the export.

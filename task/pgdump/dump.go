@@ -12,13 +12,15 @@ import (
 // Options select what pg_dump writes. Connection settings are not here:
 // they travel in the environment.
 type Options struct {
-	Format           string // "custom" or "directory"
+	Format           string // "custom", "directory" or "plain"
 	Compress         int    // -Z level, 0-9
 	Jobs             int    // -j, directory format only
 	OutDir           string // directory format: the folder to create
 	Schemas          []string
 	ExcludeTables    []string
 	ExcludeTableData []string
+	SchemaOnly       bool   // --schema-only: definitions, no rows
+	Snapshot         string // --snapshot: read as of an exported snapshot
 }
 
 // Args is pg_dump's argv (without the program name). Patterns are passed
@@ -29,8 +31,16 @@ func (o Options) Args() []string {
 	switch o.Format {
 	case "directory":
 		args = append(args, "--format=directory", "--jobs="+strconv.Itoa(max(o.Jobs, 1)), "--file="+o.OutDir)
+	case "plain":
+		args = append(args, "--format=plain")
 	default:
 		args = append(args, "--format=custom")
+	}
+	if o.SchemaOnly {
+		args = append(args, "--schema-only")
+	}
+	if o.Snapshot != "" {
+		args = append(args, "--snapshot="+o.Snapshot)
 	}
 	for _, s := range o.Schemas {
 		args = append(args, "--schema="+s)

@@ -68,6 +68,12 @@ func TestArgsKeepPatternsAsValues(t *testing.T) {
 	if j := strings.Join(dir, " "); !strings.Contains(j, "--format=directory --jobs=3 --file=/scratch/run") {
 		t.Errorf("directory args %q", dir)
 	}
+	// The parquet format's schema.sql: plain SQL, definitions only, as of
+	// the exported snapshot.
+	schema := Options{Format: "plain", SchemaOnly: true, Snapshot: "00000003-0000001B-1"}.Args()
+	if j := strings.Join(schema, " "); !strings.Contains(j, "--format=plain --schema-only --snapshot=00000003-0000001B-1") {
+		t.Errorf("schema-only args %q", schema)
+	}
 }
 
 func TestVerifierRejectsGarbageAndAcceptsArchive(t *testing.T) {

@@ -1,0 +1,99 @@
+package parquet_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/parquet/compress"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/parquet"
+)
+
+// TestWriterSplitsFiles: past FileBytes the next row group starts a new
+// file; every file is complete Parquet and the rows add up.
+func TestWriterSplitsFiles(t *testing.T) {
+	cols := []parquet.Column{{Name: "id", Kind: parquet.KindInt64}, {Name: "note", Kind: parquet.KindText}}
+	var sinks []*bufferSink
+	w, err := parquet.NewWriter(cols, parquet.Options{RowGroupBytes: 64 << 10, FileBytes: 200 << 10, Codec: compress.Codecs.Uncompressed},
+		func(i int) (parquet.Sink, error) {
+			if i != len(sinks) {
+				t.Fatalf("file %d opened after %d", i, len(sinks))
+			}
+			sinks = append(sinks, &bufferSink{})
+			return sinks[i], nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000
+	for i := 0; i < n; i++ {
+		if err := w.Append([][]byte{[]byte(fmt.Sprint(i)), []byte(fmt.Sprintf("row %d of the table", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 2 || len(files) != len(sinks) {
+		t.Fatalf("%d files, %d sinks; want several", len(files), len(sinks))
+	}
+	var total int64
+	for i, f := range files {
+		got := readBack(t, sinks[i].Bytes(), false)
+		if int64(len(got)) != f.Rows || f.Bytes != int64(sinks[i].Len()) {
+			t.Errorf("file %d: %d rows read, %d reported; %d bytes, %d reported", i, len(got), f.Rows, sinks[i].Len(), f.Bytes)
+		}
+		total += f.Rows
+	}
+	if total != n {
+		t.Errorf("%d rows in files, want %d", total, n)
+	}
+}
+
+// TestWriterEmptyTable: a table with no rows still gets one file, so its
+// schema reaches the warehouse.
+func TestWriterEmptyTable(t *testing.T) {
+	var sink bufferSink
+	w, err := parquet.NewWriter([]parquet.Column{{Name: "x", Kind: parquet.KindUUID}}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
+		func(int) (parquet.Sink, error) { return &sink, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := w.Close()
+	if err != nil || len(files) != 1 || files[0].Rows != 0 {
+		t.Fatalf("files %+v, err %v", files, err)
+	}
+	if got := readBack(t, sink.Bytes(), false); len(got) != 0 {
+		t.Fatalf("rows %q", got)
+	}
+}
+
+// TestWriterRejectsBadValues: a value that does not parse, a NaN in a
+// DECIMAL and a NULL in a NOT NULL column fail the table, naming the column.
+func TestWriterRejectsBadValues(t *testing.T) {
+	for _, tt := range []struct {
+		col parquet.Column
+		val []byte
+	}{
+		{parquet.Column{Name: "n", Kind: parquet.KindInt32}, []byte("12x")},
+		{parquet.Column{Name: "d", Kind: parquet.KindDecimal, Precision: 10, Scale: 2}, []byte("NaN")},
+		{parquet.Column{Name: "a", Kind: parquet.KindInt32, List: true, Delim: ','}, []byte("{{1,2},{3,4}}")},
+		{parquet.Column{Name: "r", Kind: parquet.KindText, NotNull: true}, nil},
+	} {
+		w, err := parquet.NewWriter([]parquet.Column{tt.col}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
+			func(int) (parquet.Sink, error) { return nil, errors.New("not reached") })
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Append([][]byte{tt.val})
+		if err == nil {
+			t.Errorf("%s: %q accepted", tt.col.Name, tt.val)
+		} else if !strings.Contains(err.Error(), `"`+tt.col.Name+`"`) {
+			t.Errorf("%s: error does not name the column: %v", tt.col.Name, err)
+		}
+		w.Abort(err)
+	}
+}

@@ -1,0 +1,170 @@
+// Package snapshot reads a PostgreSQL database the way pg_dump does: one
+// REPEATABLE READ, READ ONLY transaction exports its snapshot, and every
+// worker imports it, so all tables are read as of the same instant however
+// many connections read them. Rows come out as COPY text fields; the package
+// knows nothing of Parquet or S3.
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// sessionSettings fix the text forms the reader parses, whatever the
+// server's or the role's defaults: ISO dates, UTC, shortest exact floats,
+// hex bytea, ISO 8601 intervals.
+var sessionSettings = map[string]string{
+	"application_name":   "advana-export",
+	"DateStyle":          "ISO, YMD",
+	"TimeZone":           "UTC",
+	"IntervalStyle":      "iso_8601",
+	"extra_float_digits": "1",
+	"bytea_output":       "hex",
+	"client_encoding":    "UTF8",
+}
+
+// ConnConfig builds a pgx configuration from libpq settings. The password
+// is set on the parsed config, never written into a connection string.
+func ConnConfig(host string, port int, user, password, dbname, sslmode string) (*pgx.ConnConfig, error) {
+	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=%s",
+		quote(host), port, quote(user), quote(dbname), quote(sslmode))
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database connection settings: %w", err)
+	}
+	cfg.Password = password
+	for k, v := range sessionSettings {
+		cfg.RuntimeParams[k] = v
+	}
+	return cfg, nil
+}
+
+// quote renders a libpq keyword/value value.
+func quote(s string) string {
+	out := []byte{'\''}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' || s[i] == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '\''))
+}
+
+// Snapshot is the exporting transaction. It must stay open until every
+// worker has imported the snapshot; Close ends it.
+type Snapshot struct {
+	ID     string    // pg_export_snapshot()
+	Time   time.Time // the transaction's start, the instant the export shows
+	WALLSN string    // WAL position (on a standby: the last replayed one)
+	cfg    *pgx.ConnConfig
+	conn   *pgx.Conn
+}
+
+// Open connects, begins the exporting transaction and exports its snapshot.
+func Open(ctx context.Context, cfg *pgx.ConnConfig) (*Snapshot, error) {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	s := &Snapshot{cfg: cfg, conn: conn}
+	if _, err := conn.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"); err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("begin the snapshot transaction: %w", err)
+	}
+	err = conn.QueryRow(ctx, `SELECT pg_export_snapshot(), now(),
+		(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text`).
+		Scan(&s.ID, &s.Time, &s.WALLSN)
+	if err != nil {
+		s.Close(ctx)
+		return nil, fmt.Errorf("export the snapshot: %w", err)
+	}
+	s.Time = s.Time.UTC()
+	return s, nil
+}
+
+// Lock takes ACCESS SHARE locks on the tables, as pg_dump does, so no one
+// can drop or rewrite them until the export ends; plain writes go on.
+func (s *Snapshot) Lock(ctx context.Context, tables []Table) error {
+	for _, t := range tables {
+		if _, err := s.conn.Exec(ctx, "LOCK TABLE "+t.Ident()+" IN ACCESS SHARE MODE"); err != nil {
+			return fmt.Errorf("lock %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Close ends the exporting transaction and its connection.
+func (s *Snapshot) Close(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = s.conn.Close(ctx)
+}
+
+// Worker is one connection that reads tables as of the snapshot.
+type Worker struct {
+	conn *pgx.Conn
+}
+
+// Worker opens a connection and imports the snapshot into it.
+func (s *Snapshot) Worker(ctx context.Context) (*Worker, error) {
+	conn, err := pgx.ConnectConfig(ctx, s.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect a worker: %w", err)
+	}
+	w := &Worker{conn: conn}
+	if _, err := conn.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"); err != nil {
+		w.Close(ctx)
+		return nil, fmt.Errorf("begin a worker transaction: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(s.ID)); err != nil {
+		w.Close(ctx)
+		return nil, fmt.Errorf("import snapshot %s: %w", s.ID, err)
+	}
+	return w, nil
+}
+
+// Close ends the worker's transaction and connection.
+func (w *Worker) Close(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = w.conn.Close(ctx)
+}
+
+// Copy streams t's rows in COPY text format; row receives each row's fields
+// (nil for NULL), unescaped. The slices are reused: row must copy what it
+// keeps. It returns the number of rows PostgreSQL reported.
+func (w *Worker) Copy(ctx context.Context, t Table, row func(fields [][]byte) error) (int64, error) {
+	sql := "COPY " + t.Ident() + " TO STDOUT"
+	if t.Partitioned {
+		// A partitioned table is read through its root, so every partition
+		// lands in one table, as the warehouse wants it.
+		sql = "COPY (SELECT * FROM " + t.Ident() + ") TO STDOUT"
+	}
+	p := &rowParser{ncols: len(t.Columns), row: row}
+	tag, err := w.conn.PgConn().CopyTo(ctx, p, sql)
+	if err != nil {
+		return p.rows, fmt.Errorf("copy %s: %w", t, err)
+	}
+	if len(p.partial) > 0 {
+		return p.rows, fmt.Errorf("copy %s: the data ended inside a row", t)
+	}
+	if tag.RowsAffected() != p.rows {
+		return p.rows, fmt.Errorf("copy %s: PostgreSQL sent %d rows, %d were read", t, tag.RowsAffected(), p.rows)
+	}
+	return p.rows, nil
+}
+
+func quoteLiteral(s string) string {
+	out := []byte{'\''}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			out = append(out, '\'')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '\''))
+}
