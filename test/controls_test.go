@@ -290,5 +290,12 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	assert.Regexp(t, `^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
 	assert.Equal(t, "exports", env["ADVANA_EXPORT_PREFIX"])
 	assert.Equal(t, "/scratch", env["ADVANA_EXPORT_SCRATCH_DIR"])
+	// The task refuses --jobs with the custom format: a default deployment
+	// failed every run until make image-test ran the definition in the image.
+	if env["ADVANA_EXPORT_FORMAT"] == "directory" {
+		assert.NotEmpty(t, env["ADVANA_EXPORT_JOBS"], "directory format: pg_dump -j")
+	} else {
+		assert.NotContains(t, env, "ADVANA_EXPORT_JOBS", "jobs only with the directory format")
+	}
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
 }
