@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The advana-export task image: one image for both containers of the ECS task,
 # permissions-init (`prepare-scratch`, as root) and the export (`export`, as
 # APP_UID). docs/image.md explains the design; `make image` builds it with
@@ -8,6 +7,8 @@
 # It fetches nothing but Debian packages: the binary is the one `make dist`
 # cross-compiled (dist/linux-ARCH/, the only other thing in the build
 # context with the RDS CA bundle), so no Go image and no module download.
+# No `# syntax=` line either: that would pull a frontend image; Docker 23+
+# (BuildKit) and podman read this file with their built-in parsers.
 
 # Debian 13 (trixie) slim, pinned by digest: its archive ships
 # postgresql-client-17, so no third-party apt repository is needed.

@@ -68,6 +68,9 @@ func TestDockerfile(t *testing.T) {
 			if len(df.Stages) != 1 {
 				t.Fatalf("%d stages: want one, on Debian", len(df.Stages))
 			}
+			if b, _ := os.ReadFile(filepath.Join(root, "Dockerfile")); regexp.MustCompile(`(?mi)^#\s*syntax\s*=`).Match(b) {
+				t.Fatal("a # syntax= directive makes BuildKit pull a frontend image: the build would fetch more than Debian")
+			}
 			if _, ok := df.GlobalArgs["BASE_IMAGE"]; !ok {
 				t.Fatal("no global ARG BASE_IMAGE: the base must be a build argument (make image-podman passes its own)")
 			}
