@@ -5,7 +5,6 @@ package imagetest
 import (
 	"context"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -94,25 +93,16 @@ func (a *awsTarget) objects(t *testing.T, ctx context.Context) []string {
 
 func (a *awsTarget) openUploads(t *testing.T, ctx context.Context) []string {
 	t.Helper()
-	out, err := a.s3.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(a.bucket)})
+	keys, err := testenv.OpenUploads(ctx, a.s3, a.bucket)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var keys []string
-	for _, u := range out.Uploads {
-		keys = append(keys, aws.ToString(u.Key))
 	}
 	return keys
 }
 
 func (a *awsTarget) get(t *testing.T, ctx context.Context, key string) []byte {
 	t.Helper()
-	out, err := a.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(a.bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
+	b, err := testenv.ObjectBytes(ctx, a.s3, a.bucket, key)
 	if err != nil {
 		t.Fatal(err)
 	}
