@@ -1,79 +1,56 @@
-# syntax=docker/dockerfile:1
 # The advana-export task image: one image for both containers of the ECS task,
 # permissions-init (`prepare-scratch`, as root) and the export (`export`, as
-# APP_UID). docs/image.md explains the design; `make image` builds it.
-# test/image checks this file's promises (user, entrypoint, client version).
+# APP_UID). docs/image.md explains the design; `make image` builds it with
+# Docker, `make image-podman` with podman from a base made by debootstrap.
+# test/image checks this file's promises; `make image-test` builds and runs it.
+#
+# It fetches nothing but Debian packages: the binary is the one `make dist`
+# cross-compiled (dist/linux-ARCH/, the only other thing in the build
+# context with the RDS CA bundle), so no Go image and no module download.
+# No `# syntax=` line either: that would pull a frontend image; Docker 23+
+# (BuildKit) and podman read this file with their built-in parsers.
 
-ARG GO_VERSION=1.26.8
+# Debian 13 (trixie) slim, pinned by digest: its archive ships
+# postgresql-client-17, so no third-party apt repository is needed.
+# Refresh: docker buildx imagetools inspect debian:trixie-slim (docs/image.md).
+ARG BASE_IMAGE=debian:trixie-slim@sha256:d7e12182ce18b85b93007c1dedf31f2d29e01ccf3182cc4017c709b6259bc132
 
-# --- build: a static advana-export, version stamped --------------------------
-# Runs on the builder's platform and cross-compiles for the target one, so an
-# arm64 laptop builds an amd64 image without emulating the compiler.
-FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
-WORKDIR /src
-COPY go.mod go.sum ./
-RUN --mount=type=cache,target=/go/pkg/mod go mod download
-COPY . .
-ARG VERSION=dev
-ARG TARGETOS TARGETARCH
-RUN --mount=type=cache,target=/go/pkg/mod \
-    --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} \
-    go build -trimpath -ldflags "-s -w -X main.Version=${VERSION}" \
-      -o /out/advana-export ./task/cmd/advana-export
+FROM ${BASE_IMAGE}
 
-# --- runtime: Debian slim with pg_dump ----------------------------------------
-# Not distroless: pg_dump needs its shared libraries, and the image must run
-# prepare-scratch as root on Fargate's root-owned volume.
-FROM debian:bookworm-slim
-
-# The newest PostgreSQL major the module documents. pg_dump refuses servers
-# newer than itself and dumps older ones, so build with the newest major you
-# run (`make image PG_MAJOR=...`).
+# The PostgreSQL client major. pg_dump refuses servers newer than itself and
+# dumps older ones; trixie ships 17 (a newer major needs a BASE_IMAGE whose
+# Debian suite ships it).
 ARG PG_MAJOR=17
-# The export user; the module's container_uid/container_gid default to these.
+# The export user; the module's container_user defaults to these.
 ARG APP_UID=1000
 ARG APP_GID=1000
-ARG VERSION=dev
-# Fingerprint of the PostgreSQL apt repository's signing key (ACCC4CF8).
-ARG PGDG_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
+# Set by BuildKit and buildah from --platform: picks dist/linux-ARCH.
+ARG TARGETARCH
+# The RDS certificate authorities, kept in the repository with their SHA-256
+# (source and refresh: `make rds-ca-bundle`, docs/image.md). GovCloud (US)
+# and China publish bundles of their own: pass the file and its checksum.
+ARG RDS_CA_BUNDLE=image/rds-global-bundle.pem
+ARG RDS_CA_BUNDLE_SHA256=fefac91d6800404461cece76724bc0a2383f4f556a1c9beb0813fac6f2e1e49f
 
-LABEL org.opencontainers.image.title="advana-export" \
-      org.opencontainers.image.description="Exports a PostgreSQL database with pg_dump to a KMS-encrypted S3 bucket; the ECS Fargate task of terraform-aws-advana-export." \
-      org.opencontainers.image.source="https://github.com/advana-export/terraform-aws-advana-export" \
-      org.opencontainers.image.version="${VERSION}"
-
-# postgresql-client-${PG_MAJOR} from apt.postgresql.org (Debian carries only
-# one major per release). apt trusts the key only after its fingerprint is
-# checked; curl and gnupg leave with the apt lists.
+# Debian's own postgresql-client-${PG_MAJOR}; ca-certificates for the AWS
+# SDK's TLS to S3, KMS and Secrets Manager. The check proves pg_dump is
+# exactly this major.
 RUN set -eux; \
     export DEBIAN_FRONTEND=noninteractive; \
     apt-get update; \
-    apt-get install -y --no-install-recommends bash ca-certificates curl gnupg; \
-    key=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
-    install -d -m 0755 "$(dirname "$key")"; \
-    curl -fsSL -o "$key" https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
-    fpr="$(gpg --batch --with-colons --show-keys "$key" | awk -F: '$1 == "fpr" { print $10; exit }')"; \
-    test "$fpr" = "$PGDG_KEY_FINGERPRINT"; \
-    codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"; \
-    echo "deb [signed-by=$key] https://apt.postgresql.org/pub/repos/apt ${codename}-pgdg main" \
-      > /etc/apt/sources.list.d/pgdg.list; \
-    apt-get update; \
-    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
-    apt-get purge -y --auto-remove curl gnupg; \
-    rm -rf /var/lib/apt/lists/* /root/.gnupg; \
+    apt-get install -y --no-install-recommends ca-certificates "postgresql-client-${PG_MAJOR}"; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log; \
     "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version | grep -q " ${PG_MAJOR}\."
 
-# The RDS certificate authorities, so that sslmode=verify-full (the module's
-# default) checks the database server's identity, not only encrypts. AWS
-# GovCloud (US) and China publish bundles of their own (RDS user guide,
-# "Certificate bundles for specific AWS Regions"): pass that URL instead.
-ARG RDS_CA_BUNDLE_URL=https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
-ADD --chmod=0644 ${RDS_CA_BUNDLE_URL} /etc/ssl/certs/rds-ca-bundle.pem
+# So that sslmode=verify-full (the module's default) checks the database
+# server's identity, not only encrypts. The build fails when the file is not
+# the one whose checksum is written above.
+COPY --chmod=0644 ${RDS_CA_BUNDLE} /etc/ssl/certs/rds-ca-bundle.pem
+RUN echo "${RDS_CA_BUNDLE_SHA256}  /etc/ssl/certs/rds-ca-bundle.pem" | sha256sum -c -
 
-# The client's own directory first: pg_dump is exactly this major, not
-# Debian's pg_wrapper guessing one.
-ENV PATH="/usr/lib/postgresql/${PG_MAJOR}/bin:${PATH}" \
+# The client's own directory first: pg_dump is this major's ELF binary, not
+# Debian's pg_wrapper (a Perl script) guessing one.
+ENV PATH="/usr/lib/postgresql/${PG_MAJOR}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     PGSSLROOTCERT=/etc/ssl/certs/rds-ca-bundle.pem \
     ADVANA_EXPORT_SCRATCH_DIR=/scratch
 
@@ -86,7 +63,16 @@ RUN set -eux; \
       --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin advana; \
     install -d -m 0700 -o "${APP_UID}" -g "${APP_GID}" /scratch
 
-COPY --from=build /out/advana-export /usr/local/bin/advana-export
+COPY --chmod=0755 dist/linux-${TARGETARCH}/advana-export /usr/local/bin/advana-export
+
+# Last, so that a new version reuses every layer above.
+ARG VERSION=dev
+ARG BASE_IMAGE
+LABEL org.opencontainers.image.title="advana-export" \
+      org.opencontainers.image.description="Exports a PostgreSQL database with pg_dump to a KMS-encrypted S3 bucket; the ECS Fargate task of terraform-aws-advana-export." \
+      org.opencontainers.image.source="https://github.com/advana-export/terraform-aws-advana-export" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.base.name="${BASE_IMAGE}"
 
 VOLUME ["/scratch"]
 USER ${APP_UID}:${APP_GID}

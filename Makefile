@@ -10,6 +10,12 @@ BIN     := bin/advana-export
 IMAGE    ?= advana-export:$(VERSION)
 PG_MAJOR ?= 17
 PLATFORM ?= linux/amd64
+# The image's binary, cross-compiled for PLATFORM (the Dockerfile copies it).
+ARCH := $(lastword $(subst /, ,$(PLATFORM)))
+DIST := dist/linux-$(ARCH)/advana-export
+# podman as it runs on these machines (docs/image.md): runc, cgroupfs, no
+# default ulimits (image/containers.conf).
+PODMAN := CONTAINERS_CONF=$(CURDIR)/image/containers.conf podman --runtime runc --cgroup-manager cgroupfs
 
 # Offline Terraform: the aws provider comes from the mirror in /opt/tf-plugins.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/test/terraform.tfrc
@@ -32,7 +38,7 @@ PLAN_VARS ?= test/fixtures/plan-review/$(notdir $(PLAN_DIR)).tfvars.json
 PLAN_MODE ?= deployed
 PLAN      ?=
 
-.PHONY: help build image push test test-go demo bench fmt lint scan plan-review docs clean
+.PHONY: help build dist image image-podman image-test rds-ca-bundle push test test-go demo bench fmt lint scan plan-review docs clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,15 +46,44 @@ help: ## list targets
 build: ## build bin/advana-export (static, version stamped)
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./task/cmd/advana-export
 
-image: ## build the task image IMAGE with Docker (PG_MAJOR, PLATFORM; docs/image.md)
+dist: ## cross-compile the image's binary into dist/linux-ARCH/ (PLATFORM)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) go build -trimpath -ldflags "$(LDFLAGS)" -o $(DIST) ./task/cmd/advana-export
+
+image: dist ## build the task image IMAGE with Docker (PG_MAJOR, PLATFORM; docs/image.md)
 	docker build --platform $(PLATFORM) --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) -t $(IMAGE) .
+
+# The same Dockerfile with podman, on a Debian base made here by debootstrap
+# (image/base.sh, cached in bin/image-base) and pinned by its digest.
+image-podman: dist ## build IMAGE with podman from a debootstrap base (no registry needed; docs/image.md)
+	base=$$(image/base.sh) && $(PODMAN) build --network host --platform $(PLATFORM) \
+		--build-arg BASE_IMAGE=$$base --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) -t $(IMAGE) .
+
+# Refresh the RDS CA bundle and its checksum in the Dockerfile (needs the internet).
+RDS_CA_BUNDLE_URL ?= https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+rds-ca-bundle: ## download the RDS CA bundle into image/ and pin its SHA-256 in the Dockerfile
+	curl -fsSL -o image/rds-global-bundle.pem.tmp $(RDS_CA_BUNDLE_URL)
+	grep -q 'BEGIN CERTIFICATE' image/rds-global-bundle.pem.tmp
+	mv image/rds-global-bundle.pem.tmp image/rds-global-bundle.pem
+	sum=$$(sha256sum image/rds-global-bundle.pem | cut -c1-64) && \
+		sed -i "s/^ARG RDS_CA_BUNDLE_SHA256=.*/ARG RDS_CA_BUNDLE_SHA256=$$sum/" Dockerfile && \
+		echo "image/rds-global-bundle.pem: sha256 $$sum (Dockerfile updated; note the date in docs/image.md)"
 
 push: ## push IMAGE to its registry (log in to ECR first: docs/image.md)
 	docker push $(IMAGE)
 
-test: ## run every test: Go unit + end-to-end task tests, Terratest plan/apply tests
+test: ## run every test: Go unit + end-to-end task tests, Terratest plan/apply tests; image-test when podman is installed
 	go vet ./...
 	go test -count=1 -timeout 25m ./...
+	@if command -v podman >/dev/null; then $(MAKE) --no-print-directory image-test; \
+	else echo "make test: podman is not installed, so image-test did not run (.ci/run installs podman, runc and debootstrap)"; fi
+
+# The task image built with podman and run as the module's task definition
+# says (test/imagetest, docs/image.md). Its own tag, so a user's IMAGE is untouched.
+IMAGE_TEST := localhost/advana-export:image-test
+image-test: ## build the image with podman, check its promises, run permissions-init and the export in it
+	$(MAKE) --no-print-directory image-podman IMAGE=$(IMAGE_TEST)
+	go vet -tags imagetest ./test/imagetest/
+	ADVANA_EXPORT_IMAGE=$(IMAGE_TEST) go test -count=1 -tags imagetest -timeout 20m -v ./test/imagetest/
 
 demo: build ## export a sample database to a local S3 (moto), restore it, compare
 	go run ./internal/demo -binary $(BIN)

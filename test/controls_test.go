@@ -290,5 +290,12 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	assert.Regexp(t, `^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
 	assert.Equal(t, "exports", env["ADVANA_EXPORT_PREFIX"])
 	assert.Equal(t, "/scratch", env["ADVANA_EXPORT_SCRATCH_DIR"])
+	// The task refuses --jobs with the custom format: a default deployment
+	// once failed every run (the apply tests now run the definition).
+	if env["ADVANA_EXPORT_FORMAT"] != "custom" {
+		assert.NotEmpty(t, env["ADVANA_EXPORT_JOBS"], "parallel formats: jobs")
+	} else {
+		assert.NotContains(t, env, "ADVANA_EXPORT_JOBS", "no jobs with the custom format")
+	}
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
 }

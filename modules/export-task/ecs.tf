@@ -3,13 +3,16 @@ locals {
   gid = tostring(var.container_user.gid)
 
   # Configuration only (docs/contract.md); the credentials arrive through
-  # `secrets`. Null settings are left out so the secret's values apply.
+  # `secrets`. Null settings are left out so the secret's values apply;
+  # ADVANA_EXPORT_JOBS goes only with the formats that run jobs in parallel
+  # (the task refuses --jobs with custom, so a default deployment once failed
+  # every run).
   environment = { for k, v in {
     ADVANA_EXPORT_BUCKET      = var.bucket_name
     ADVANA_EXPORT_PREFIX      = var.prefix
     ADVANA_EXPORT_KMS_KEY_ID  = coalesce(var.kms_key_alias_arn, var.kms_key_arn)
     ADVANA_EXPORT_FORMAT      = var.dump.format
-    ADVANA_EXPORT_JOBS        = tostring(var.dump.jobs)
+    ADVANA_EXPORT_JOBS        = var.dump.format != "custom" ? tostring(var.dump.jobs) : null
     ADVANA_EXPORT_SCRATCH_DIR = local.scratch_path
     ADVANA_EXPORT_RDS_IAM     = var.rds_iam_auth != null ? "true" : null
     AWS_REGION                = local.region

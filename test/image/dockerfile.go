@@ -1,7 +1,8 @@
-// Package image checks the task image without building it (there is no
-// container engine where the tests run): it parses the repository's
-// Dockerfile with BuildKit's own parser and resolves ARG defaults the way a
-// build does, so the tests can assert what the image promises.
+// Package image checks the task image's Dockerfile without building it, on
+// every `go test ./...`: it parses the file with BuildKit's own parser and
+// resolves ARG defaults the way a build does, so the tests can assert what
+// the image promises. `make image-test` (test/imagetest) builds the image
+// and checks the same promises on the real thing.
 package image
 
 import (

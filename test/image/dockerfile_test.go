@@ -1,6 +1,8 @@
 package image_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,9 +62,20 @@ func TestDockerfile(t *testing.T) {
 		name  string
 		check func(t *testing.T)
 	}{
-		{"final stage has a real base, not distroless or scratch", func(t *testing.T) {
-			if strings.Contains(final.Base, "distroless") || final.Base == "scratch" || !strings.HasPrefix(final.Base, "debian:") {
-				t.Fatalf("final base %q: want a Debian image (pg_dump's libraries, a root step for permissions-init)", final.Base)
+		{"one stage, a Debian base pinned by digest through a build arg", func(t *testing.T) {
+			// The Dockerfile fetches nothing but Debian: no Go image, no
+			// other stage (the binary comes from make dist).
+			if len(df.Stages) != 1 {
+				t.Fatalf("%d stages: want one, on Debian", len(df.Stages))
+			}
+			if b, _ := os.ReadFile(filepath.Join(root, "Dockerfile")); regexp.MustCompile(`(?mi)^#\s*syntax\s*=`).Match(b) {
+				t.Fatal("a # syntax= directive makes BuildKit pull a frontend image: the build would fetch more than Debian")
+			}
+			if _, ok := df.GlobalArgs["BASE_IMAGE"]; !ok {
+				t.Fatal("no global ARG BASE_IMAGE: the base must be a build argument (make image-podman passes its own)")
+			}
+			if !regexp.MustCompile(`^debian:[a-z]+-slim@sha256:[0-9a-f]{64}$`).MatchString(final.Base) {
+				t.Fatalf("final base %q: want debian:SUITE-slim@sha256:DIGEST (pg_dump's libraries, a root step for permissions-init, pinned)", final.Base)
 			}
 		}},
 		{"USER is numeric, non-root and the module's default uid:gid", func(t *testing.T) {
@@ -112,44 +125,54 @@ func TestDockerfile(t *testing.T) {
 				t.Fatalf("CMD %q: want [\"export\"] (the module's permissions-init overrides it)", cmd.Args)
 			}
 		}},
-		{"the binary is copied from the build stage that compiles it statically", func(t *testing.T) {
-			var from string
+		{"the binary is make dist's static, version-stamped cross-compile", func(t *testing.T) {
+			var src string
 			for _, c := range final.All("copy") {
 				if c.Args[len(c.Args)-1] == binary {
-					from, _ = c.Flag("from")
-				}
-			}
-			build := df.Stage(from)
-			if build == nil {
-				t.Fatalf("no COPY --from=STAGE ... %s from a named stage", binary)
-			}
-			if _, ok := build.Args["VERSION"]; !ok {
-				t.Error("the build stage has no ARG VERSION to stamp the binary with")
-			}
-			for _, run := range build.All("run") {
-				if !strings.Contains(run.Text(), "go build") {
-					continue
-				}
-				for _, w := range []string{"CGO_ENABLED=0", "-trimpath", "-X main.Version=${VERSION}", "./task/cmd/advana-export"} {
-					if !strings.Contains(run.Text(), w) {
-						t.Errorf("line %d: go build without %q", run.Line, w)
+					src = c.Args[0]
+					if _, ok := c.Flag("from"); ok {
+						t.Fatalf("line %d: the binary comes from another stage; want the build context's dist/", c.Line)
 					}
 				}
-				return
 			}
-			t.Fatalf("stage %q has no RUN go build", from)
+			if src != "dist/linux-${TARGETARCH}/advana-export" {
+				t.Fatalf("COPY %q %s: want dist/linux-${TARGETARCH}/advana-export", src, binary)
+			}
+			mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recipe := regexp.MustCompile(`(?m)^dist:.*\n\t(.*)$`).FindSubmatch(mk)
+			if recipe == nil {
+				t.Fatal("the Makefile has no dist target")
+			}
+			for _, w := range []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=$(ARCH)", "-trimpath", `-ldflags "$(LDFLAGS)"`, "-o $(DIST)", "./task/cmd/advana-export"} {
+				if !strings.Contains(string(recipe[1]), w) {
+					t.Errorf("make dist: %q lacks %q", recipe[1], w)
+				}
+			}
+			for _, w := range []string{"LDFLAGS := -s -w -X main.Version=$(VERSION)", "DIST := dist/linux-$(ARCH)/advana-export"} {
+				if !strings.Contains(string(mk), w) {
+					t.Errorf("the Makefile no longer says %q", w)
+				}
+			}
 		}},
-		{"the PostgreSQL client major is an ARG, from the PGDG repository", func(t *testing.T) {
+		{"the PostgreSQL client major is an ARG, from Debian's archive only", func(t *testing.T) {
 			if got := final.Args["PG_MAJOR"]; got != newestPGMajor {
 				t.Fatalf("ARG PG_MAJOR defaults to %q, want the newest documented major %s", got, newestPGMajor)
 			}
-			var install, repo bool
+			install := false
 			for _, run := range final.All("run") {
 				install = install || strings.Contains(run.Text(), "postgresql-client-${PG_MAJOR}")
-				repo = repo || regexp.MustCompile(`deb \[signed-by=[^]]+\] https://apt\.postgresql\.org/`).MatchString(run.Text())
+				if regexp.MustCompile(`https?://|\bcurl\b|\bwget\b|sources\.list|gpg`).MatchString(run.Text()) {
+					t.Errorf("line %d fetches from outside Debian's archive or adds a repository: %s", run.Line, run.Text())
+				}
 			}
-			if !install || !repo {
-				t.Fatalf("installs postgresql-client-${PG_MAJOR}: %v; signed apt.postgresql.org repository: %v", install, repo)
+			for _, a := range final.All("add") {
+				t.Errorf("line %d: ADD %v (use COPY of a file in the repository)", a.Line, a.Args)
+			}
+			if !install {
+				t.Fatal("no RUN installs postgresql-client-${PG_MAJOR}")
 			}
 		}},
 		{"pg_dump on PATH is the client major's own", func(t *testing.T) {
@@ -167,19 +190,27 @@ func TestDockerfile(t *testing.T) {
 			}
 			t.Fatal("no ENV PATH puts /usr/lib/postgresql/${PG_MAJOR}/bin first")
 		}},
-		{"the RDS CA bundle is in the image and libpq uses it", func(t *testing.T) {
+		{"the RDS CA bundle is the repository's file, checked against its SHA-256, and libpq uses it", func(t *testing.T) {
 			// The module's default sslmode is verify-full: without the bundle
 			// every connection to RDS would fail.
 			const bundle = "/etc/ssl/certs/rds-ca-bundle.pem"
-			if !strings.HasPrefix(final.Args["RDS_CA_BUNDLE_URL"], "https://truststore.pki.rds.amazonaws.com/") {
-				t.Errorf("ARG RDS_CA_BUNDLE_URL = %q, want the RDS trust store over https", final.Args["RDS_CA_BUNDLE_URL"])
+			file, pinned := final.Args["RDS_CA_BUNDLE"], final.Args["RDS_CA_BUNDLE_SHA256"]
+			b, err := os.ReadFile(filepath.Join(root, file))
+			if err != nil {
+				t.Fatalf("ARG RDS_CA_BUNDLE=%q: %v", file, err)
 			}
-			added := false
-			for _, a := range final.All("add") {
-				added = added || (len(a.Args) == 2 && a.Args[0] == "${RDS_CA_BUNDLE_URL}" && a.Args[1] == bundle)
+			if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != pinned {
+				t.Errorf("ARG RDS_CA_BUNDLE_SHA256=%s, %s has %x: run make rds-ca-bundle or fix the file", pinned, file, sum)
 			}
-			if !added {
-				t.Errorf("no ADD ${RDS_CA_BUNDLE_URL} %s", bundle)
+			copied, checked := false, false
+			for _, c := range final.All("copy") {
+				copied = copied || (len(c.Args) == 2 && c.Args[0] == "${RDS_CA_BUNDLE}" && c.Args[1] == bundle)
+			}
+			for _, r := range final.All("run") {
+				checked = checked || (strings.Contains(r.Text(), "${RDS_CA_BUNDLE_SHA256}  "+bundle) && strings.Contains(r.Text(), "sha256sum -c"))
+			}
+			if !copied || !checked {
+				t.Errorf("COPY ${RDS_CA_BUNDLE} %s: %v; RUN sha256sum -c against ${RDS_CA_BUNDLE_SHA256}: %v", bundle, copied, checked)
 			}
 			for _, in := range final.All("env") {
 				kv, err := final.KeyValues(in)
@@ -226,16 +257,15 @@ func TestDockerfile(t *testing.T) {
 	}
 }
 
-// TestDockerignore checks that the build context keeps what the build stage
-// compiles: an allow-list that forgot go.sum or task/ breaks the image build,
-// which nothing else here would notice.
+// TestDockerignore checks that the build context keeps what the image copies:
+// an allow-list that forgot the binary or the CA bundle breaks the build.
 func TestDockerignore(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(repoRoot(t), ".dockerignore"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(string(b), "\n")
-	for _, want := range []string{"!go.mod", "!go.sum", "!task"} {
+	for _, want := range []string{"!dist/linux-*/advana-export", "!image/*.pem"} {
 		if !slices.Contains(lines, want) {
 			t.Errorf(".dockerignore does not re-include %s after excluding everything", strings.TrimPrefix(want, "!"))
 		}

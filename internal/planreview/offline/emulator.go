@@ -23,7 +23,7 @@ var EmulatorServices = []string{
 func SetupEmulator(dir, endpoint string) (*Offline, error) {
 	o := &Offline{}
 	err := o.write(dir, "a local AWS emulator", func(alias, account string) (string, error) {
-		key, secret, err := emulatorKey(endpoint, account)
+		key, secret, err := EmulatorKey(endpoint, account)
 		if err != nil {
 			return "", err
 		}
@@ -52,9 +52,9 @@ func emulatorProviderHCL(alias, endpoint, key, secret string) string {
 	return b.String()
 }
 
-// emulatorKey creates an IAM user with an access key in account (moto's
+// EmulatorKey creates an IAM user with an access key in account (moto's
 // x-moto-account-id header picks the account; moto checks no signature).
-func emulatorKey(endpoint, account string) (key, secret string, err error) {
+func EmulatorKey(endpoint, account string) (key, secret string, err error) {
 	call := func(form url.Values) ([]byte, error) {
 		form.Set("Version", "2010-05-08")
 		req, err := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader(form.Encode()))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,13 +45,9 @@ func listKeys(t *testing.T, bucket string) []string {
 // openUploads returns the keys of multipart uploads still open in bucket.
 func openUploads(t *testing.T, bucket string) []string {
 	t.Helper()
-	out, err := moto.S3Client().ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+	keys, err := testenv.OpenUploads(context.Background(), moto.S3Client(), bucket)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var keys []string
-	for _, u := range out.Uploads {
-		keys = append(keys, aws.ToString(u.Key))
 	}
 	return keys
 }
@@ -90,12 +85,7 @@ func findManifest(t *testing.T, bucket string) (string, *manifest.Manifest) {
 
 func getObject(t *testing.T, bucket, key string) []byte {
 	t.Helper()
-	out, err := moto.S3Client().GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
+	b, err := testenv.ObjectBytes(context.Background(), moto.S3Client(), bucket, key)
 	if err != nil {
 		t.Fatal(err)
 	}
