@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	stdlog "log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,6 +28,11 @@ const (
 )
 
 func main() {
+	// The SDK's transfer manager prints a plain-text line through the
+	// standard logger when CompleteMultipartUpload fails (with the upload id
+	// as a memory address). Our JSON export_failed line carries the same
+	// error, and awslogs needs one JSON event per line, so it is silenced.
+	stdlog.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+)
+
+// The database connection freezes mid-COPY (the TCP proxy stops forwarding
+// but keeps the connection open): without the watchdog the task waits for
+// ever. With ADVANA_EXPORT_STALL_TIMEOUT=2s it fails as a database error
+// (exit 3) that names the setting, and leaves nothing behind.
+func TestStalledDatabaseFailsTheRun(t *testing.T) {
+	t.Parallel()
+	bucket, keyARN := newTarget(t)
+	db, err := testenv.NewTCPProxy(fmt.Sprintf("%s:%d", pg.Host, pg.Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	db.FreezeAfter.Store(4 << 20) // well into COPY of the large database
+	env := largeEnv(bucket, keyARN, moto.Endpoint)
+	env["PGHOST"], env["PGPORT"] = db.Host, fmt.Sprint(db.Port)
+	env["ADVANA_EXPORT_STALL_TIMEOUT"] = "2s"
+	r := runBinary(t, invocation{env: env, args: multipartArgs})
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	select {
+	case <-db.Frozen:
+	default:
+		t.Fatal("the proxy never froze: the test did not exercise a stall")
+	}
+	if r.duration > 20*time.Second {
+		t.Errorf("took %v to give up on a 2s stall", r.duration)
+	}
+	msg := logEvents(t, r.stdout)["export_failed"]["error"].(string)
+	for _, want := range []string{"no dump progress for 2s", "ADVANA_EXPORT_STALL_TIMEOUT"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	assertNothingLeft(t, bucket)
+}
+
+// A slow S3 is not a stalled database: while the upload holds parts back,
+// pg_dump waits on a full pipe, and the watchdog must not count that.
+func TestSlowS3IsNotAStall(t *testing.T) {
+	t.Parallel()
+	bucket, keyARN := newTarget(t)
+	proxy, err := testenv.NewS3Proxy(moto.Endpoint, 1500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	env := largeEnv(bucket, keyARN, proxy.URL)
+	env["ADVANA_EXPORT_STALL_TIMEOUT"] = "1s"
+	r := runBinary(t, invocation{env: env, args: slowArgs})
+	if r.code != 0 {
+		t.Fatalf("exit %d (parts held %v each, stall timeout 1s):\n%s%s", r.code, proxy.PartDelay, r.stdout, r.stderr)
+	}
+	findManifest(t, bucket)
+}
