@@ -15,6 +15,9 @@ module "task" {
   kms_key_alias_arn = module.bucket.kms_key_alias_arn
   dump              = var.dump
 
+  stall_timeout_seconds    = var.stall_timeout_seconds
+  replication_wait_seconds = var.replication_wait_seconds
+
   database              = var.database
   db_secret_arn         = var.db_secret_arn
   db_secret_kms_key_arn = var.db_secret_kms_key_arn

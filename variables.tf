@@ -121,6 +121,20 @@ variable "stop_timeout" {
   nullable    = false
 }
 
+variable "stall_timeout_seconds" {
+  description = "Seconds pg_dump may send nothing while the task waits for it before the run fails as a database error (exit 3). 0 turns the watchdog off."
+  type        = number
+  default     = 600
+  nullable    = false
+}
+
+variable "replication_wait_seconds" {
+  description = "Before writing the manifest, wait up to this many seconds for every archive object to report replication COMPLETED, so the partner never sees a manifest before its data; FAILED or a timeout fails the run and removes it. On by default (3 hours: a large object can take hours without Replication Time Control). 0 turns the wait off."
+  type        = number
+  default     = 10800
+  nullable    = false
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch Logs keeps the task's logs: at least 365 (one of CloudWatch's values 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
   type        = number
