@@ -83,10 +83,7 @@ func TestPartnerRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	source, keyARN := newTarget(t)
-	replica := "partner-" + testenv.UniqueID()
-	if _, err := moto.S3Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(replica)}); err != nil {
-		t.Fatal(err)
-	}
+	replica := newPartnerBucket(t)
 	// A grant the default restore drops and --keep-owners keeps.
 	if err := pg.Exec(ctx, sampleDB, "grant select on sales.orders to "+exporterUser); err != nil {
 		t.Fatal(err)
@@ -192,20 +189,5 @@ func TestPartnerRoundTrip(t *testing.T) {
 	}
 	if n, err := pg.Query(ctx, corrupt, "select count(*) from pg_tables where schemaname = 'sales'"); err != nil || n != "0" {
 		t.Fatalf("a corrupted replica was (partly) restored: %q tables, %v", n, err)
-	}
-}
-
-// latest on a bucket with only an orphan: no complete run, exit 4, and the
-// orphan listed.
-func TestLatestWithoutCompleteRun(t *testing.T) {
-	t.Parallel()
-	bucket := "partner-" + testenv.UniqueID()
-	if _, err := moto.S3Client().CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	putObject(t, bucket, "exports/db/2026-01-01/20260101T000000Z-00000000/db.dump.zst", []byte("x"))
-	r := runPartner(t, nil, "latest", "--bucket", bucket)
-	if r.code != 4 || !strings.Contains(r.stdout, `"orphans"`) || !strings.Contains(r.stderr, "no complete run") {
-		t.Fatalf("exit %d, want 4 with the orphan listed:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
