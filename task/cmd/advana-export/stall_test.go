@@ -15,37 +15,48 @@ import (
 // (exit 3) that names the setting, and leaves nothing behind.
 func TestStalledDatabaseFailsTheRun(t *testing.T) {
 	t.Parallel()
-	bucket, keyARN := newTarget(t)
-	db, err := testenv.NewTCPProxy(fmt.Sprintf("%s:%d", pg.Host, pg.Port))
-	if err != nil {
-		t.Fatal(err)
+	for name, args := range map[string][]string{
+		"streamed":  multipartArgs,
+		"directory": {"--format", "directory", "--jobs", "2", "--compression", "none"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			bucket, keyARN := newTarget(t)
+			db, err := testenv.NewTCPProxy(fmt.Sprintf("%s:%d", pg.Host, pg.Port))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(db.Close)
+			db.FreezeAfter.Store(4 << 20) // well into COPY of the large database
+			env := largeEnv(bucket, keyARN, moto.Endpoint)
+			env["PGHOST"], env["PGPORT"] = db.Host, fmt.Sprint(db.Port)
+			// 5s, not less: on a loaded machine pg_dump's start (catalog reads)
+			// can take a second or two before its first byte, and that is a wait too.
+			env["ADVANA_EXPORT_STALL_TIMEOUT"] = "5s"
+			if name == "directory" {
+				args = append(args, "--scratch-dir", t.TempDir())
+			}
+			r := runBinary(t, invocation{env: env, args: args})
+			if r.code != 3 {
+				t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			select {
+			case <-db.Frozen:
+			default:
+				t.Fatal("the proxy never froze: the test did not exercise a stall")
+			}
+			if r.duration > 30*time.Second {
+				t.Errorf("took %v to give up on a 5s stall", r.duration)
+			}
+			msg := logEvents(t, r.stdout)["export_failed"]["error"].(string)
+			for _, want := range []string{"no dump progress for 5s", "ADVANA_EXPORT_STALL_TIMEOUT"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not say %q", msg, want)
+				}
+			}
+			assertNothingLeft(t, bucket)
+		})
 	}
-	t.Cleanup(db.Close)
-	db.FreezeAfter.Store(4 << 20) // well into COPY of the large database
-	env := largeEnv(bucket, keyARN, moto.Endpoint)
-	env["PGHOST"], env["PGPORT"] = db.Host, fmt.Sprint(db.Port)
-	// 5s, not less: on a loaded machine pg_dump's start (catalog reads) can
-	// take a second or two before its first byte, and that is a wait too.
-	env["ADVANA_EXPORT_STALL_TIMEOUT"] = "5s"
-	r := runBinary(t, invocation{env: env, args: multipartArgs})
-	if r.code != 3 {
-		t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	select {
-	case <-db.Frozen:
-	default:
-		t.Fatal("the proxy never froze: the test did not exercise a stall")
-	}
-	if r.duration > 30*time.Second {
-		t.Errorf("took %v to give up on a 5s stall", r.duration)
-	}
-	msg := logEvents(t, r.stdout)["export_failed"]["error"].(string)
-	for _, want := range []string{"no dump progress for 5s", "ADVANA_EXPORT_STALL_TIMEOUT"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("error %q does not say %q", msg, want)
-		}
-	}
-	assertNothingLeft(t, bucket)
 }
 
 // A slow S3 is not a stalled database: while the upload holds parts back,
