@@ -16,6 +16,11 @@ module "task" {
   kms_key_alias_arn = module.bucket.kms_key_alias_arn
   dump              = var.dump
 
+  stall_timeout_seconds = var.stall_timeout_seconds
+  # Nothing replicates until the partner's values are set: waiting for a
+  # replication status then would fail every run of a first apply.
+  replication_wait_seconds = var.replication == null ? 0 : var.replication_wait_seconds
+
   database              = var.database
   db_secret_arn         = var.db_secret_arn
   db_secret_kms_key_arn = var.db_secret_kms_key_arn

@@ -244,6 +244,30 @@ variable "stop_timeout" {
   }
 }
 
+variable "stall_timeout_seconds" {
+  description = "Seconds pg_dump may send nothing while the task waits for it before the run fails as a database error (exit 3). 0 turns the watchdog off."
+  type        = number
+  default     = 600
+  nullable    = false
+
+  validation {
+    condition     = var.stall_timeout_seconds == 0 || (var.stall_timeout_seconds >= 60 && var.stall_timeout_seconds <= 86400 && floor(var.stall_timeout_seconds) == var.stall_timeout_seconds)
+    error_message = "stall_timeout_seconds must be 0 (off) or a whole number from 60 to 86400."
+  }
+}
+
+variable "replication_wait_seconds" {
+  description = "Before writing the manifest, wait up to this many seconds for every archive object to report replication COMPLETED, so the partner never sees a manifest before its data; FAILED or a timeout fails the run and removes it. On by default once `replication` is set (3 hours: a large object can take hours without Replication Time Control); without `replication` there is nothing to wait for. 0 turns the wait off."
+  type        = number
+  default     = 10800
+  nullable    = false
+
+  validation {
+    condition     = var.replication_wait_seconds >= 0 && var.replication_wait_seconds <= 43200 && floor(var.replication_wait_seconds) == var.replication_wait_seconds
+    error_message = "replication_wait_seconds must be a whole number from 0 (no wait) to 43200 (12 hours)."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch Logs keeps the task's logs: at least 365 (one of CloudWatch's values 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
   type        = number

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,7 @@ type Bench struct {
 	awsDir string
 	pg     *testenv.Postgres
 	gw     *testenv.Versitygw
+	kms    *httptest.Server // DescribeKey only (kms.go)
 	s3c    *s3.Client
 	dbSize int64
 	// versions of the tools, for the report
@@ -77,6 +79,8 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, err
 	}
 	defer b.gw.Stop()
+	b.kms = startKMSStub()
+	defer b.kms.Close()
 	b.s3c = b.gw.S3Client()
 	if err := createBucket(ctx, b.s3c, bucket); err != nil {
 		return nil, err
@@ -189,7 +193,7 @@ func (b *Bench) env(extra []string) []string {
 		"BUCKET="+bucket, "KMS_KEY="+kmsKeyARN,
 		"ADVANA_EXPORT_BUCKET="+bucket, "ADVANA_EXPORT_KMS_KEY_ID="+kmsKeyARN,
 		"ADVANA_EXPORT_S3_FORCE_PATH_STYLE=true", "ADVANA_EXPORT_PG_BIN_DIR="+b.pg.BinDir,
-		"ADVANA_EXPORT_PROGRESS_INTERVAL=0")
+		"ADVANA_EXPORT_PROGRESS_INTERVAL=0", "AWS_ENDPOINT_URL_KMS="+b.kms.URL)
 	return append(env, extra...)
 }
 

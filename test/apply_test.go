@@ -65,8 +65,9 @@ func TestCompleteApply(t *testing.T) {
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
 	assertAppliedControls(t, plan)
 
-	// Run what was applied: directory format, 4 jobs, on the scratch volume.
-	runDeployedExport(t, opts)
+	// Run what was applied: directory format, 4 jobs, on the scratch volume,
+	// waiting for replication before the manifest.
+	runDeployedExport(t, opts, true)
 }
 
 // TestMinimalApply is a caller's first apply with examples/minimal: the
@@ -94,7 +95,7 @@ func TestMinimalApply(t *testing.T) {
 	assert.Regexp(t, `^arn:aws:iam::123456789012:role/`, terraform.OutputMap(t, opts, "partner")["source_replication_role_arn"],
 		"the first apply gives the partner the role their policies name")
 
-	runDeployedExport(t, opts)
+	runDeployedExport(t, opts, false)
 }
 
 // assertNoDrift fails on every planned change that is not a listed moto gap.

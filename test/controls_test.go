@@ -179,6 +179,16 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
 		case "ListOwnMultipartUploads":
 			assert.Equal(t, []string{srcBucketARN}, st.Resources)
+		case "RemoveFailedRuns": // a failed run deletes its versions (docs/contract.md)
+			assert.Equal(t, []string{"s3:DeleteObjectVersion"}, st.Actions)
+			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
+		case "ListOwnVersions":
+			assert.Equal(t, []string{"s3:ListBucketVersions"}, st.Actions)
+			assert.Equal(t, []string{srcBucketARN}, st.Resources)
+			assert.Equal(t, []string{"exports/*"}, st.Condition["StringLike"]["s3:prefix"])
+		case "ReadReplicationStatus": // HeadObject before the manifest
+			assert.Equal(t, []string{"s3:GetObject"}, st.Actions)
+			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
 		case "EncryptExports":
 			assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"}, st.Actions)
 			assert.Equal(t, []string{srcKeyARN}, st.Resources)
@@ -297,5 +307,7 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	} else {
 		assert.NotContains(t, env, "ADVANA_EXPORT_JOBS", "no jobs with the custom format")
 	}
+	assert.Equal(t, "600s", env["ADVANA_EXPORT_STALL_TIMEOUT"])
+	assert.Equal(t, "10800s", env["ADVANA_EXPORT_REPLICATION_WAIT"], "replication is configured: the manifest waits for it")
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
 }

@@ -1,11 +1,13 @@
 package test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestCompletePlan plans examples/complete (both accounts, every notable
@@ -45,6 +47,22 @@ func TestCompletePlan(t *testing.T) {
 	assert.Equal(t, []interface{}{testSubnet}, at(target, "ecs_target", 0, "network_configuration", 0, "subnets"))
 	assert.EqualValues(t, 5, at(target, "retry_policy", 0, "maximum_retry_attempts"))
 	assert.NotNil(t, at(target, "dead_letter_config", 0), "dead-letter queue")
+
+	// The partner hears of a complete export: S3 events to EventBridge, and a
+	// rule that matches only a new manifest.json under the prefix.
+	rule := resource(t, plan, "module.advana.aws_cloudwatch_event_rule.manifest[0]")
+	var pattern struct {
+		Source []string `json:"source"`
+		Detail struct {
+			Object struct {
+				Key []map[string]string `json:"key"`
+			} `json:"object"`
+		} `json:"detail"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(rule["event_pattern"].(string)), &pattern))
+	assert.Equal(t, []string{"aws.s3"}, pattern.Source)
+	assert.Equal(t, []map[string]string{{"wildcard": "exports/*/manifest.json"}}, pattern.Detail.Object.Key)
+	assert.Equal(t, true, resource(t, plan, "module.advana.aws_s3_bucket_notification.this[0]")["eventbridge"])
 
 	// Every resource that takes tags carries the caller's.
 	for addr, r := range plan.ResourcePlannedValuesMap {

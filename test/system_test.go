@@ -115,11 +115,25 @@ func systemDatabase(t *testing.T, vars map[string]interface{}) {
 
 // runDeployedExport runs the applied task definition (output
 // task_definition_arn) as ECS would and checks that a complete export is
-// where the outputs bucket_name and prefix say, and that it restores.
-func runDeployedExport(t *testing.T, opts *terraform.Options) {
+// where the outputs bucket_name and prefix say, and that it restores. With
+// replicated, the module configured replication (so the task waits for it
+// before the manifest): moto does not replicate nor report a replication
+// status, so the task's S3 calls go through a proxy that answers HeadObject
+// the way S3 does for a replicated source object, PENDING then COMPLETED.
+func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := awsConfig()
+	endpoint := moto.Endpoint
+	var proxy *testenv.S3Proxy
+	if replicated {
+		var err error
+		proxy, err = testenv.NewS3Proxy(moto.Endpoint, 0)
+		require.NoError(t, err)
+		defer proxy.Close()
+		proxy.EmulateReplication(testenv.ReplicationCompletes, 1)
+		endpoint = proxy.URL
+	}
 	td, err := ecs.NewFromConfig(cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
 		TaskDefinition: aws.String(terraform.Output(t, opts, "task_definition_arn"))})
 	require.NoError(t, err)
@@ -139,7 +153,7 @@ func runDeployedExport(t *testing.T, opts *terraform.Options) {
 			// emulator wants path-style S3 on its loopback endpoint.
 			"AWS_ACCESS_KEY_ID":                 testenv.MotoAccessKey,
 			"AWS_SECRET_ACCESS_KEY":             testenv.MotoSecretKey,
-			"AWS_ENDPOINT_URL":                  moto.Endpoint,
+			"AWS_ENDPOINT_URL":                  endpoint,
 			"AWS_EC2_METADATA_DISABLED":         "true",
 			"ADVANA_EXPORT_S3_FORCE_PATH_STYLE": "true",
 		},
@@ -156,6 +170,10 @@ func runDeployedExport(t *testing.T, opts *terraform.Options) {
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	defer setAsideBucketPolicy(t, s3c, bucket)()
 
+	if replicated {
+		// Ask S3 every second, not every 15: the emulated status turns COMPLETED on the second ask.
+		rt.Env["ADVANA_EXPORT_REPLICATION_POLL_INTERVAL"] = "1s"
+	}
 	containers, err := ecstask.Containers(ctx, td.TaskDefinition, rt)
 	require.NoError(t, err, "map the task definition to the simulation")
 
@@ -169,6 +187,9 @@ func runDeployedExport(t *testing.T, opts *terraform.Options) {
 	require.Equal(t, "export", last.Name, "the task ended before the export container:\n%s", log.String())
 	require.Equal(t, 0, last.Result.ExitCode, "the export container failed:\n%s", log.String())
 	require.NotContains(t, log.String(), systemPassword, "the database password reached the logs")
+	if replicated {
+		require.Greater(t, proxy.Count(testenv.OpHeadObject), 1, "the task wrote the manifest without waiting for replication")
+	}
 
 	// The export is where the module's outputs say, complete, and restores.
 	key, m, err := exportcheck.FindManifest(ctx, s3c, bucket, prefix+"/"+systemDB+"/")

@@ -19,7 +19,9 @@ module "advana" {
   source_replication_role_arn = module.advana_export.replication_role_arn
   reader_role_arns            = var.partner_reader_role_arns
   lifecycle_rules             = { noncurrent_version_expiration_days = 30 }
-  tags                        = local.tags
+  # An EventBridge event when a complete export (its manifest.json) arrives.
+  eventbridge = {}
+  tags        = local.tags
 }
 
 module "advana_export" {

@@ -23,6 +23,13 @@ locals {
     PGSSLMODE                 = var.database.sslmode
   } : k => v if v != null }
 
+  # The stall watchdog and the wait for replication before the manifest
+  # (docs/contract.md, "Commit protocol").
+  wait_environment = { for k, v in {
+    ADVANA_EXPORT_STALL_TIMEOUT    = "${var.stall_timeout_seconds}s"
+    ADVANA_EXPORT_REPLICATION_WAIT = var.replication_wait_seconds > 0 ? "${var.replication_wait_seconds}s" : null
+  } : k => v if v != null }
+
   scratch_mount = [{ sourceVolume = "scratch", containerPath = local.scratch_path, readOnly = false }]
 
   log_configuration = {
@@ -74,7 +81,7 @@ locals {
       linuxParameters = {
         capabilities = { drop = ["ALL"] }
       }
-      environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+      environment = [for k, v in merge(local.environment, local.wait_environment) : { name = k, value = v }]
       secrets = var.db_secret_arn == null ? [] : [
         { name = "ADVANA_EXPORT_DB_SECRET", valueFrom = var.db_secret_arn },
       ]

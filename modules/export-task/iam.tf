@@ -118,6 +118,48 @@ data "aws_iam_policy_document" "task" {
     resources = [local.bucket_arn]
   }
 
+  # A failed run removes what it completed (docs/contract.md, "Commit
+  # protocol"): it lists the versions under its run folder and deletes each
+  # by version id. Trade-off for reviewers: S3 does not evaluate
+  # s3:ExistingObjectTag on DeleteObject/DeleteObjectVersion, and IAM has no
+  # per-run resource, so the delete cannot be narrowed to the run's own
+  # objects; it is scoped to this bucket's export prefix. The task role can
+  # therefore delete older export versions in the source bucket. Their
+  # replicas are out of its reach (version deletes are not replicated, and
+  # the partner's bucket grants it nothing), and the lifecycle expires them
+  # anyway; a task that can dump the database gains nothing by reading or
+  # removing its exports.
+  statement {
+    sid     = "RemoveFailedRuns"
+    actions = ["s3:DeleteObjectVersion"]
+    #tfsec:ignore:aws-iam-no-policy-wildcards
+    resources = ["${local.bucket_arn}/${var.prefix}/*"]
+  }
+
+  statement {
+    sid       = "ListOwnVersions"
+    actions   = ["s3:ListBucketVersions"]
+    resources = [local.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.prefix}/*"]
+    }
+  }
+
+  # HeadObject (authorised as s3:GetObject) reads x-amz-replication-status
+  # before the manifest is written; only when the task waits for replication.
+  dynamic "statement" {
+    for_each = var.replication_wait_seconds > 0 ? [1] : []
+    content {
+      sid     = "ReadReplicationStatus"
+      actions = ["s3:GetObject"]
+      #tfsec:ignore:aws-iam-no-policy-wildcards
+      resources = ["${local.bucket_arn}/${var.prefix}/*"]
+    }
+  }
+
   # Multipart uploads with SSE-KMS need kms:Decrypt to complete;
   # DescribeKey resolves the alias the task is given to this key's ARN (the
   # key policy's account statement lets IAM grant it).

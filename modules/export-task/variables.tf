@@ -259,6 +259,30 @@ variable "stop_timeout" {
   }
 }
 
+variable "stall_timeout_seconds" {
+  description = "Seconds pg_dump may send nothing while the task waits for it before the run fails as a database error (exit 3): a frozen connection (failover, a dropped network path) otherwise hangs the task until someone stops it. 0 turns the watchdog off."
+  type        = number
+  default     = 600
+  nullable    = false
+
+  validation {
+    condition     = var.stall_timeout_seconds == 0 || (var.stall_timeout_seconds >= 60 && var.stall_timeout_seconds <= 86400 && floor(var.stall_timeout_seconds) == var.stall_timeout_seconds)
+    error_message = "stall_timeout_seconds must be 0 (off) or a whole number from 60 to 86400."
+  }
+}
+
+variable "replication_wait_seconds" {
+  description = "Before writing the manifest, wait up to this many seconds for every archive object to report S3 replication COMPLETED, so the partner never sees a manifest before its data. FAILED or a timeout fails the run (exit 4) and removes it. 0 does not wait: use it only when no replication rule covers the prefix. Grants the task role s3:GetObject on the prefix (HeadObject)."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.replication_wait_seconds >= 0 && var.replication_wait_seconds <= 43200 && floor(var.replication_wait_seconds) == var.replication_wait_seconds
+    error_message = "replication_wait_seconds must be a whole number from 0 (no wait) to 43200 (12 hours)."
+  }
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
   type        = string

@@ -22,3 +22,13 @@ output "account_id" {
   description = "Id of the account that owns the bucket: the source module's `replication.destination_account_id`."
   value       = data.aws_caller_identity.current.account_id
 }
+
+output "manifest_event_rule_arn" {
+  description = "ARN of the EventBridge rule that fires when a manifest.json arrives (null unless `eventbridge.manifest_rule`)."
+  value       = try(aws_cloudwatch_event_rule.manifest[0].arn, null)
+}
+
+output "manifest_event_rule_name" {
+  description = "Name of the EventBridge rule that fires when a manifest.json arrives, for `aws_cloudwatch_event_target` (null unless `eventbridge.manifest_rule`)."
+  value       = try(aws_cloudwatch_event_rule.manifest[0].name, null)
+}

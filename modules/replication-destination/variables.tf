@@ -108,3 +108,17 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "eventbridge" {
+  description = "Send this bucket's S3 events to EventBridge (null: off). With `manifest_rule` (default true) an EventBridge rule matches only a new `manifest.json` under the prefix, the sign that a complete export has arrived; attach your pipeline as its target (output `manifest_event_rule_arn`). `rule_name` defaults to `<bucket>-manifest`."
+  type = object({
+    manifest_rule = optional(bool, true)
+    rule_name     = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = try(var.eventbridge.rule_name == null || can(regex("^[A-Za-z0-9._-]{1,64}$", var.eventbridge.rule_name)), true)
+    error_message = "eventbridge.rule_name must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'."
+  }
+}

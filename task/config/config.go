@@ -51,6 +51,14 @@ type Config struct {
 	ProgressInterval time.Duration
 	PGBinDir         string
 
+	// StallTimeout fails the run when pg_dump sends nothing for this long
+	// while the task waits for it (0: off).
+	StallTimeout time.Duration
+	// ReplicationWait bounds the wait for every archive object to report
+	// replication COMPLETED before the manifest is written (0: no wait).
+	ReplicationWait time.Duration
+	ReplicationPoll time.Duration
+
 	DB     Conn
 	RDSIAM bool
 }
@@ -68,8 +76,11 @@ type Conn struct {
 
 // Secrets returns the values that must never be logged.
 func (c Config) Secrets() []string {
-	if c.DB.Password == "" {
-		return nil
+	var s []string
+	for _, v := range []string{c.DB.Password, uriPassword(c.DB.DBName)} {
+		if v != "" {
+			s = append(s, v)
+		}
 	}
-	return []string{c.DB.Password}
+	return s
 }

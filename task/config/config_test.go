@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,6 +65,11 @@ func TestLoadInvalid(t *testing.T) {
 		{"missing kms key", map[string]string{EnvKMSKeyID: ""}, nil, EnvKMSKeyID},
 		{"bad kms key", map[string]string{EnvKMSKeyID: "arn:aws:s3:::nope"}, nil, EnvKMSKeyID},
 		{"bad prefix", map[string]string{EnvPrefix: "a//b"}, nil, EnvPrefix},
+		{"dot prefix (bucket root)", map[string]string{EnvPrefix: "."}, nil, EnvPrefix},
+		{"dot segment", map[string]string{EnvPrefix: "a/./b"}, nil, EnvPrefix},
+		{"dot-dot segment", map[string]string{EnvPrefix: "a/.."}, nil, EnvPrefix},
+		{"negative stall timeout", nil, []string{"--stall-timeout", "-1s"}, EnvStallTimeout},
+		{"bad replication wait", map[string]string{EnvReplicationWait: "soon"}, nil, EnvReplicationWait},
 		{"missing region", map[string]string{"AWS_REGION": ""}, nil, "AWS_REGION"},
 		{"bad format", nil, []string{"--format", "tar"}, EnvFormat},
 		{"jobs without directory", nil, []string{"--jobs", "4"}, EnvJobs},
@@ -105,6 +111,33 @@ func TestLoadInvalid(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A password inside a connection URI given as PGDATABASE is a secret like
+// PGPASSWORD: registered for redaction and never in Conn.String.
+func TestURIPasswordIsASecret(t *testing.T) {
+	env := validEnv()
+	env["PGDATABASE"] = "postgresql://app:Uri-Pa55-9x@db.internal:5432/app"
+	c, err := Load(nil, getenv(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(c.Secrets(), "Uri-Pa55-9x") {
+		t.Errorf("Secrets() = %v, want the URI's password", c.Secrets())
+	}
+	if s := c.DB.String(); strings.Contains(s, "Uri-Pa55-9x") || !strings.Contains(s, "db.internal") {
+		t.Errorf("Conn.String() = %q", s)
+	}
+}
+
+func TestDurationsDefault(t *testing.T) {
+	c, err := Load(nil, getenv(validEnv()), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StallTimeout != DefaultStallTimeout || c.ReplicationWait != 0 || c.ReplicationPoll != DefaultReplicationPoll {
+		t.Fatalf("defaults: stall %v, replication wait %v, poll %v", c.StallTimeout, c.ReplicationWait, c.ReplicationPoll)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -86,7 +87,33 @@ func (c Conn) Env() []string {
 	return env
 }
 
-// String describes the connection without its password.
+// String describes the connection without its password, also when the
+// database name is a connection URI that carries one.
 func (c Conn) String() string {
-	return fmt.Sprintf("%s@%s:%d/%s (sslmode=%s)", c.User, c.Host, c.Port, c.DBName, c.SSLMode)
+	db := c.DBName
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "REDACTED")
+			db = u.String()
+		}
+	}
+	return fmt.Sprintf("%s@%s:%d/%s (sslmode=%s)", c.User, c.Host, c.Port, db, c.SSLMode)
+}
+
+// uriPassword is the password inside a connection URI given as the
+// database name (libpq accepts one there), or "".
+func uriPassword(db string) string {
+	if !strings.Contains(db, "://") {
+		return ""
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		// Unparseable: the whole value may hold a password, so treat all of it as one.
+		return db
+	}
+	if u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
 }

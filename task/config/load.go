@@ -33,6 +33,9 @@ const (
 	EnvDBSecret         = "ADVANA_EXPORT_DB_SECRET"
 	EnvRDSIAM           = "ADVANA_EXPORT_RDS_IAM"
 	EnvPathStyle        = "ADVANA_EXPORT_S3_FORCE_PATH_STYLE"
+	EnvStallTimeout     = "ADVANA_EXPORT_STALL_TIMEOUT"
+	EnvReplicationWait  = "ADVANA_EXPORT_REPLICATION_WAIT"
+	EnvReplicationPoll  = "ADVANA_EXPORT_REPLICATION_POLL_INTERVAL"
 )
 
 // Defaults.
@@ -47,6 +50,11 @@ const (
 	DefaultScratchDir         = "/scratch"
 	DefaultProgress           = 5 * time.Second
 	DefaultSSLMode            = "require"
+	// DefaultStallTimeout: a COPY of a healthy table never pauses this long;
+	// a frozen connection (failover, a dropped NAT entry) otherwise hangs the
+	// task until someone stops it.
+	DefaultStallTimeout    = 10 * time.Minute
+	DefaultReplicationPoll = 15 * time.Second
 )
 
 // Load builds the Config for the export subcommand from args and the
@@ -107,7 +115,10 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.Var(newListFlag(&c.Schemas, env(EnvSchemas, "")), "schema", "dump only this schema (pattern), repeatable ("+EnvSchemas+", comma-separated)")
 	fs.Var(newListFlag(&c.ExcludeTables, env(EnvExcludeTables, "")), "exclude-table", "leave out this table (pattern), repeatable ("+EnvExcludeTables+")")
 	fs.Var(newListFlag(&c.ExcludeTableData, env(EnvExcludeTableData, "")), "exclude-table-data", "dump this table's definition but not its rows, repeatable ("+EnvExcludeTableData+")")
-	fs.DurationVar(&c.ProgressInterval, "progress-interval", parseDurationOr(env(EnvProgress, ""), DefaultProgress, &p), "how often to log progress ("+EnvProgress+")")
+	fs.DurationVar(&c.ProgressInterval, "progress-interval", parseDurationOr(EnvProgress, env(EnvProgress, ""), DefaultProgress, &p), "how often to log progress ("+EnvProgress+")")
+	fs.DurationVar(&c.StallTimeout, "stall-timeout", parseDurationOr(EnvStallTimeout, env(EnvStallTimeout, ""), DefaultStallTimeout, &p), "fail when pg_dump sends nothing for this long, 0 = never ("+EnvStallTimeout+")")
+	fs.DurationVar(&c.ReplicationWait, "replication-wait", parseDurationOr(EnvReplicationWait, env(EnvReplicationWait, ""), 0, &p), "before the manifest, wait up to this long for every object to report replication COMPLETED, 0 = do not wait ("+EnvReplicationWait+")")
+	fs.DurationVar(&c.ReplicationPoll, "replication-poll-interval", parseDurationOr(EnvReplicationPoll, env(EnvReplicationPoll, ""), DefaultReplicationPoll, &p), "how often to ask S3 for replication status ("+EnvReplicationPoll+")")
 	fs.StringVar(&c.PGBinDir, "pg-bin-dir", env(EnvPGBinDir, ""), "directory with pg_dump, pg_restore and psql; empty = PATH ("+EnvPGBinDir+")")
 	fs.BoolVar(&c.RDSIAM, "rds-iam", envBool(EnvRDSIAM, false), "authenticate with an RDS IAM token instead of a password ("+EnvRDSIAM+")")
 	if err := fs.Parse(args); err != nil {
@@ -146,13 +157,16 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	return c, p.err()
 }
 
-func parseDurationOr(s string, def time.Duration, p *problems) time.Duration {
+func parseDurationOr(name, s string, def time.Duration, p *problems) time.Duration {
 	if s == "" {
 		return def
 	}
+	if s == "0" {
+		return 0
+	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		p.add(EnvProgress, fmt.Sprintf("%q is not a duration", s), "use e.g. 5s or 1m")
+		p.add(name, fmt.Sprintf("%q is not a duration", s), "use e.g. 30s, 10m or 3h")
 		return def
 	}
 	return d

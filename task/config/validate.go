@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +22,10 @@ func validate(c *Config, p *problems) {
 		p.add(EnvBucket+" (--bucket)", fmt.Sprintf("%q is not a valid S3 bucket name", c.Bucket), "use 3-63 lower-case letters, digits, dots and hyphens")
 	}
 	c.Prefix = strings.Trim(c.Prefix, "/")
-	if c.Prefix == "" || !prefixRe.MatchString(c.Prefix) || strings.Contains(c.Prefix, "..") {
+	// "." and ".." segments would be folded away when keys are joined, so
+	// "." writes to the bucket root, outside the replication rule, the
+	// lifecycle rules and the task role's own prefix.
+	if c.Prefix == "" || !prefixRe.MatchString(c.Prefix) || slices.ContainsFunc(strings.Split(c.Prefix, "/"), isDotSegment) {
 		p.add(EnvPrefix+" (--prefix)", fmt.Sprintf("%q is not a usable key prefix", c.Prefix), "use path segments of letters, digits and - _ . separated by /, e.g. exports")
 	}
 	switch {
@@ -67,6 +71,15 @@ func validate(c *Config, p *problems) {
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		p.add(EnvConcurrency+" (--concurrency)", fmt.Sprintf("%d is out of range", c.Concurrency), "use 1-64; memory is about concurrency × part size")
 	}
+	if c.StallTimeout < 0 {
+		p.add(EnvStallTimeout+" (--stall-timeout)", "must not be negative", "use e.g. 10m, or 0 to turn the watchdog off")
+	}
+	if c.ReplicationWait < 0 {
+		p.add(EnvReplicationWait+" (--replication-wait)", "must not be negative", "use e.g. 3h, or 0 when no replication rule covers the prefix")
+	}
+	if c.ReplicationPoll <= 0 {
+		p.add(EnvReplicationPoll+" (--replication-poll-interval)", "must be positive", "use e.g. 15s")
+	}
 	if c.ProgressInterval < 0 {
 		p.add(EnvProgress+" (--progress-interval)", "must not be negative", "use e.g. 5s, or 0 to turn progress off")
 	}
@@ -100,3 +113,5 @@ func validate(c *Config, p *problems) {
 		p.add("PGSSLMODE", "RDS IAM authentication needs TLS", "use require or verify-full with "+EnvRDSIAM)
 	}
 }
+
+func isDotSegment(s string) bool { return s == "." || s == ".." }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -60,8 +61,17 @@ func (r *run) dumpDirectory(ctx context.Context) ([]manifest.Object, *manifest.V
 	out := filepath.Join(runDir, name) // pg_dump creates it
 
 	stop := r.progressOnDisk(out)
-	err = r.runDirectoryDump(ctx, out)
+	dctx, stopDump := context.WithCancel(ctx)
+	defer stopDump()
+	var stalled atomic.Bool
+	stopWatchdog := watchdog(r.cfg.StallTimeout, growthTimer(func() int64 { return dirSize(out) }),
+		func() { stalled.Store(true); stopDump() })
+	err = r.runDirectoryDump(dctx, out)
+	stopWatchdog()
 	stop()
+	if err != nil && stalled.Load() && ctx.Err() == nil {
+		err = &Error{Kind: KindDump, Err: stallError(r.cfg.StallTimeout, "the dump folder stopped growing")}
+	}
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -6,6 +6,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -33,6 +34,10 @@ type Deps struct {
 	RandID func() string
 }
 
+// manifestTimeout bounds the manifest PUT, which a stop request does not
+// interrupt (see export).
+const manifestTimeout = 20 * time.Second
+
 // run is the state of one export.
 type run struct {
 	cfg      config.Config
@@ -54,7 +59,8 @@ type run struct {
 
 // Run exports the database described by cfg. It returns the manifest it
 // wrote, or nil and an *Error. On any failure every multipart upload under
-// the run's folder is aborted and no manifest is written.
+// the run's folder is aborted, every object version it completed is
+// deleted, and no manifest is written.
 func Run(ctx context.Context, cfg config.Config, d Deps) (*manifest.Manifest, error) {
 	r := &run{cfg: cfg, d: d, tools: pgdump.Tools{BinDir: cfg.PGBinDir}, started: d.Now().UTC()}
 	r.id = manifest.NewRunID(r.started, d.RandID())
@@ -71,7 +77,7 @@ func Run(ctx context.Context, cfg config.Config, d Deps) (*manifest.Manifest, er
 	m, err := r.export(ctx)
 	if err != nil {
 		err = r.classify(ctx, err)
-		r.abortAll(ctx)
+		r.undo(ctx)
 		return nil, err
 	}
 	return m, nil
@@ -112,7 +118,7 @@ func (r *run) preflight(ctx context.Context) error {
 	}
 	keyARN, err := resolveKey(ctx, r.d.KMS, cfg.KMSKeyID)
 	if err != nil {
-		return &Error{Kind: KindStorage, Err: err}
+		return err
 	}
 	r.cfg.KMSKeyID = keyARN
 	r.up = s3upload.New(r.d.S3, cfg.Bucket, keyARN, r.partSize, cfg.Concurrency)
@@ -144,15 +150,33 @@ func (r *run) export(ctx context.Context) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.waitReplicated(ctx, objects); err != nil {
+		return nil, err
+	}
 	m := r.manifest(objects, verification, restore)
 	body, err := m.Marshal()
 	if err != nil {
 		return nil, &Error{Kind: KindStorage, Err: err}
 	}
-	// Last step, and the only one that makes the export visible as complete.
+	// The commit point (docs/contract.md, "Commit protocol"): the last step,
+	// and the only one that makes the export visible as complete. It is not
+	// cut short by SIGTERM: a PUT cancelled mid-flight may still be stored by
+	// S3 after undo has looked, leaving a manifest without its objects. So the
+	// PUT runs to its answer (bounded by manifestTimeout, well inside ECS's
+	// stop timeout), and the answer decides: stored, the export is complete;
+	// refused, undo removes the run.
 	key := path.Join(r.prefix, manifest.FileName)
-	if _, err := r.up.PutSmall(ctx, key, "application/json", body); err != nil {
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), manifestTimeout)
+	_, err = r.up.PutSmall(pctx, key, "application/json", body)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted while writing the manifest: %w", err)}
+		}
 		return nil, &Error{Kind: KindStorage, Err: err}
+	}
+	if ctx.Err() != nil {
+		r.log.WithFields(logrus.Fields{"event": "stop_after_commit", "manifest_key": key}).Warn("stop requested while the manifest was being written; it was stored, so the export is complete")
 	}
 	elapsed := m.FinishedAt.Sub(r.started).Seconds()
 	r.log.WithFields(logrus.Fields{
@@ -194,18 +218,49 @@ func (r *run) classify(ctx context.Context, err error) error {
 	return &Error{Kind: KindStorage, Err: err}
 }
 
-// abortAll removes every multipart upload the run left, on its own context.
-func (r *run) abortAll(ctx context.Context) {
+// undo removes everything the failed run put under its folder, on its own
+// context (the run's may be cancelled): open multipart uploads are aborted,
+// and every completed object version — an archive completed before a later
+// step failed, a manifest whose PUT was cut short — is deleted by its
+// version id. The log says what was removed and what, if anything, is left.
+func (r *run) undo(ctx context.Context) {
 	if r.up == nil {
 		return
 	}
-	n, err := r.up.AbortAll(ctx, r.prefix+"/")
-	entry := r.log.WithFields(logrus.Fields{"event": "uploads_aborted", "aborted": n, "prefix": r.prefix + "/"})
-	if err != nil {
-		entry.WithError(err).Error("could not abort every multipart upload of the run; the bucket's lifecycle rule removes the rest after a day")
+	prefix := r.prefix + "/"
+	aborted, abortErr := r.up.AbortAll(ctx, prefix)
+	removed, removeErr := r.up.RemoveVersions(ctx, prefix)
+	entry := r.log.WithFields(logrus.Fields{"event": "run_undone", "prefix": prefix,
+		"uploads_aborted": aborted, "versions_deleted": removed.Versions})
+	if err := errors.Join(abortErr, removeErr); err != nil {
+		entry.WithError(err).Error("could not remove everything of the failed run: what is left has no manifest, so consumers ignore it; the bucket's lifecycle rules expire it")
 		return
 	}
-	entry.Info("no partial upload left behind; no manifest written")
+	entry.Info("nothing of the failed run is left: open uploads aborted, completed objects deleted by version id; no manifest written")
+}
+
+// waitReplicated holds the manifest back until S3 reports every object of
+// the run replicated: replication copies objects one by one in no order,
+// and a manifest that reached the partner before its data would send them
+// to a missing or partial archive.
+func (r *run) waitReplicated(ctx context.Context, objects []manifest.Object) error {
+	if r.cfg.ReplicationWait <= 0 {
+		return nil
+	}
+	keys := objectKeys(objects)
+	start := time.Now()
+	r.log.WithFields(logrus.Fields{"event": "replication_wait", "objects": len(keys),
+		"timeout_seconds": r.cfg.ReplicationWait.Seconds()}).Info("waiting for every object to report replication COMPLETED before writing the manifest")
+	err := r.up.WaitReplicated(ctx, keys, r.cfg.ReplicationWait, r.cfg.ReplicationPoll, func(pending []string) {
+		r.log.WithFields(logrus.Fields{"event": "replication_pending", "pending": len(pending),
+			"waited_seconds": round2(time.Since(start).Seconds())}).Info("replication still pending")
+	})
+	if err != nil {
+		return &Error{Kind: KindStorage, Err: fmt.Errorf("wait for replication: %w", err)}
+	}
+	r.log.WithFields(logrus.Fields{"event": "replication_completed", "objects": len(keys),
+		"waited_seconds": round2(time.Since(start).Seconds())}).Info("every object replicated")
+	return nil
 }
 
 var unsafeKeyChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)

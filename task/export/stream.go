@@ -32,7 +32,11 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	if err != nil {
 		return nil, nil, "", fail(KindConfig, "%w", err)
 	}
-	var src io.Reader = dump.Stdout
+	wait := &waitTimer{r: dump.Stdout}
+	var stalled atomic.Bool
+	stopWatchdog := watchdog(r.cfg.StallTimeout, wait.idle, func() { stalled.Store(true); stopDump() })
+	defer stopWatchdog()
+	var src io.Reader = wait
 	var ver *pgdump.Verifier
 	if r.cfg.Verify {
 		if ver, err = r.tools.StartVerifier(dctx); err != nil {
@@ -74,6 +78,7 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	stopProgress := r.progress(&dumped.n, uploaded, table)
 	obj, upErr := r.up.Stream(ctx, key, body, uploaded)
 	stopProgress()
+	stopWatchdog()
 
 	// Collect every child before deciding anything, so none outlives the run.
 	// If the upload stopped early, stop pg_dump and read the gate to its end:
@@ -93,8 +98,12 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 
 	switch {
 	case upErr == nil:
+	case ctx.Err() != nil && producerDone:
+		return nil, nil, "", &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted after the dump, while completing the upload: %w", upErr)}
 	case ctx.Err() != nil:
 		return nil, nil, "", &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted during the dump: %w", upErr)}
+	case stalled.Load():
+		return nil, nil, "", &Error{Kind: KindDump, Err: stallError(r.cfg.StallTimeout, "pg_dump sent nothing while the upload waited for it")}
 	case producerDone && dumpErr != nil:
 		return nil, nil, "", &Error{Kind: KindDump, Err: dumpErr}
 	case producerDone && verErr != nil:
@@ -110,7 +119,9 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	restore := restoreCommand(name, 2)
 	if zr != nil {
 		// pg_restore -j needs a seekable file, so decompress first.
-		restore = fmt.Sprintf("zstd -d --rm -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension), 2))
+		// -f and no --rm: a second attempt finds the archive and overwrites
+		// the first attempt's output.
+		restore = fmt.Sprintf("zstd -d -f -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension), 2))
 	}
 	return []manifest.Object{{Key: obj.Key, Path: name, Size: obj.Size, SHA256: obj.SHA256}}, v, restore, nil
 }

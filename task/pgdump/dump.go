@@ -9,6 +9,14 @@ import (
 	"strconv"
 )
 
+// Keepalives is a libpq connection string with only TCP keepalives in it
+// (libpq has no environment variables for them); every other setting still
+// comes from the PG* environment. A server that vanished (failover, a
+// dropped NAT entry) is then noticed in about a minute and a half instead of
+// the kernel's two hours. A connection that stays up but stops sending data
+// is the stall watchdog's job (ADVANA_EXPORT_STALL_TIMEOUT).
+const Keepalives = "keepalives=1 keepalives_idle=60 keepalives_interval=10 keepalives_count=3"
+
 // Options select what pg_dump writes. Connection settings are not here:
 // they travel in the environment.
 type Options struct {
@@ -27,7 +35,7 @@ type Options struct {
 // as separate arguments in the --opt=value form, so no value can be read as
 // another option and no shell ever sees them.
 func (o Options) Args() []string {
-	args := []string{"--no-password", "--verbose", "-Z", strconv.Itoa(o.Compress)}
+	args := []string{"--no-password", "--verbose", "-Z", strconv.Itoa(o.Compress), "--dbname=" + Keepalives}
 	switch o.Format {
 	case "directory":
 		args = append(args, "--format=directory", "--jobs="+strconv.Itoa(max(o.Jobs, 1)), "--file="+o.OutDir)

@@ -76,6 +76,20 @@ func TestArgsKeepPatternsAsValues(t *testing.T) {
 	}
 }
 
+// Neither client may ever prompt for a password (a terminal and no password
+// would hang the task), and both connect with TCP keepalives on.
+func TestClientsNeverPromptAndKeepAlive(t *testing.T) {
+	for name, args := range map[string][]string{"pg_dump": Options{Format: "custom"}.Args(), "psql": inspectArgs} {
+		j := " " + strings.Join(args, " ") + " "
+		if !strings.Contains(j, " -w ") && !strings.Contains(j, " --no-password ") {
+			t.Errorf("%s args %q: no -w/--no-password", name, args)
+		}
+		if !strings.Contains(j, "--dbname=keepalives=1 ") {
+			t.Errorf("%s args %q: no keepalives", name, args)
+		}
+	}
+}
+
 func TestVerifierRejectsGarbageAndAcceptsArchive(t *testing.T) {
 	pg := testenv.PostgresT(t)
 	tools := Tools{BinDir: pg.BinDir}

@@ -18,11 +18,15 @@ type Server struct {
 // Major is the server's major version (15 for 150018).
 func (s Server) Major() int { return s.VersionNum / 10000 }
 
+// inspectArgs is psql's argv for Inspect. -w: never prompt for a password;
+// with a terminal and no password psql would otherwise wait for ever.
+var inspectArgs = []string{"-X", "-w", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "--dbname=" + Keepalives,
+	"-c", "select current_setting('server_version_num'), current_setting('server_version'), pg_database_size(current_database())"}
+
 // Inspect connects with psql and reads the server's version and the
 // database's size. A failure here means the database cannot be reached.
 func (t Tools) Inspect(ctx context.Context, env []string) (Server, error) {
-	cmd, err := t.command(ctx, "psql", env, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-		"-c", "select current_setting('server_version_num'), current_setting('server_version'), pg_database_size(current_database())")
+	cmd, err := t.command(ctx, "psql", env, inspectArgs...)
 	if err != nil {
 		return Server{}, err
 	}

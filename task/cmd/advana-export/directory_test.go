@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 func TestDirectoryFormatRoundTrip(t *testing.T) {
@@ -37,6 +38,17 @@ func TestDirectoryFormatRoundTrip(t *testing.T) {
 		t.Errorf("scratch not cleaned: %v", left)
 	}
 	restoreAndCompare(t, bucket, m)
+
+	// The partner's restore rebuilds the folder from the objects' paths.
+	key, _ := findManifest(t, bucket)
+	target := "dir_partner_" + testenv.UniqueID()
+	if err := pg.CreateDatabase(context.Background(), target); err != nil {
+		t.Fatal(err)
+	}
+	if r := runPartner(t, map[string]string{"TARGET_DATABASE_URL": targetURL(target)}, "restore", "s3://"+bucket+"/"+key, "--jobs", "2"); r.code != 0 {
+		t.Fatalf("restore of a directory-format run: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	compareTables(t, sampleDB, target)
 }
 
 func TestDirectoryFormatNeedsSpace(t *testing.T) {

@@ -52,12 +52,34 @@ func openUploads(t *testing.T, bucket string) []string {
 	return keys
 }
 
+// listVersions returns KEY@VERSION of every object version and delete
+// marker in the bucket: a versioned bucket keeps data a plain delete hides.
+func listVersions(t *testing.T, bucket string) []string {
+	t.Helper()
+	out, err := moto.S3Client().ListObjectVersions(context.Background(), &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []string
+	for _, v := range out.Versions {
+		vs = append(vs, aws.ToString(v.Key)+"@"+aws.ToString(v.VersionId))
+	}
+	for _, m := range out.DeleteMarkers {
+		vs = append(vs, aws.ToString(m.Key)+"@"+aws.ToString(m.VersionId)+" (delete marker)")
+	}
+	return vs
+}
+
 // assertNothingLeft checks the failure guarantee: no object at all (no
-// archive, no manifest) and no open multipart upload.
+// archive, no manifest, not even as a noncurrent version or behind a delete
+// marker) and no open multipart upload.
 func assertNothingLeft(t *testing.T, bucket string) {
 	t.Helper()
 	if keys := listKeys(t, bucket); len(keys) != 0 {
 		t.Errorf("objects left after a failed run: %v", keys)
+	}
+	if vs := listVersions(t, bucket); len(vs) != 0 {
+		t.Errorf("object versions left after a failed run: %v", vs)
 	}
 	if ups := openUploads(t, bucket); len(ups) != 0 {
 		t.Errorf("multipart uploads left open after a failed run: %v", ups)

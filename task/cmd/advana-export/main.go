@@ -1,6 +1,7 @@
 // Command advana-export exports a PostgreSQL database with pg_dump into a
 // KMS-encrypted S3 bucket, writing a manifest only after every object is in
-// place. Subcommands: export (default), prepare-scratch, version. Exit codes are decided here
+// place. Subcommands: export (default), latest, verify, restore (the
+// partner's side), prepare-scratch, version. Exit codes are decided here
 // and nowhere else: 0 success, 2 configuration, 3 database/dump,
 // 4 storage/upload, 5 interrupted.
 package main
@@ -9,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	stdlog "log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,6 +29,11 @@ const (
 )
 
 func main() {
+	// The SDK's transfer manager prints a plain-text line through the
+	// standard logger when CompleteMultipartUpload fails (with the upload id
+	// as a memory address). Our JSON export_failed line carries the same
+	// error, and awslogs needs one JSON event per line, so it is silenced.
+	stdlog.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
@@ -41,6 +48,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "latest":
+		return runLatest(ctx, args, getenv, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, getenv, stdout, stderr)
 	case "prepare-scratch":
 		return runPrepareScratch(ctx, args, getenv, stdout, stderr)
 	case "version":
@@ -61,6 +74,9 @@ func usage(w io.Writer) {
 
 commands:
   export            dump the database into S3 (default; "advana-export export -h" lists flags)
+  latest            partner side: the newest complete run in a bucket (JSON on stdout)
+  verify            partner side: check every object of a manifest (size, SHA-256)
+  restore           partner side: download, verify, decompress and pg_restore a run
   prepare-scratch   as root: hand the scratch volume to the export user (the permissions-init container)
   version           print the version
 `)

@@ -104,7 +104,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		if err := loadRows(ctx, copyName, tb, results[i]); err != nil {
 			t.Fatalf("%s.%s: %v", tb.Schema, tb.Name, err)
 		}
-		if err := compareTables(ctx, quoteIdent(tb.Schema)+"."+quoteIdent(tb.Name), copyName, tb.Rows); err != nil {
+		if err := compareParquetTable(ctx, quoteIdent(tb.Schema)+"."+quoteIdent(tb.Name), copyName, tb.Rows); err != nil {
 			t.Errorf("%s.%s: %v", tb.Schema, tb.Name, err)
 		}
 	}
@@ -118,7 +118,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		if err := pg.Exec(ctx, warehouseDB, "UPDATE "+copyName+" SET f8 = 2.2500000000000004 WHERE id = 1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := compareTables(ctx, "public.every_type", copyName, tb.Rows); err == nil {
+		if err := compareParquetTable(ctx, "public.every_type", copyName, tb.Rows); err == nil {
 			out, _ := pg.Query(ctx, warehouseDB, "SELECT id, f8 FROM "+copyName+" ORDER BY id")
 			t.Fatalf("a changed cell went unnoticed: %s", out)
 		}
@@ -128,7 +128,7 @@ func TestParquetRoundTrip(t *testing.T) {
 // compareTables compares row counts and an md5 PostgreSQL computes over
 // each table's rows in their text form, sorted. ROW(x.*) and not x: a
 // column named like the alias would stand for the row.
-func compareTables(ctx context.Context, source, copied string, manifestRows int64) error {
+func compareParquetTable(ctx context.Context, source, copied string, manifestRows int64) error {
 	q := func(tbl string) (string, error) {
 		return pg.Query(ctx, warehouseDB, fmt.Sprintf(
 			`SELECT count(*) || ' ' || md5(coalesce(string_agg(r, E'\n' ORDER BY r), '')) FROM (SELECT ROW(x.*)::text AS r FROM %s x) rows`, tbl))

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/logging"
+	"github.com/advana-export/terraform-aws-advana-export/task/partner"
+	"github.com/advana-export/terraform-aws-advana-export/task/pgdump"
+)
+
+// runRestore downloads a run, verifies every object against its manifest,
+// decompresses it (in Go) and loads it with pg_restore --jobs. Nothing is
+// restored unless every object verified. It can run again: downloads replace
+// what is in --dir, and --clean (on by default) drops what a previous
+// attempt restored before creating it again.
+func runRestore(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	log, redactor := logging.New(stdout)
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	var pf partnerFlags
+	pf.register(fs, getenv)
+	target := fs.String("target-url", getenv("TARGET_DATABASE_URL"), "database to restore into, postgres://USER:PASSWORD@HOST:PORT/DB (TARGET_DATABASE_URL; prefer the variable: flags show in ps)")
+	dir := fs.String("dir", "", "folder for the download (needs room for the uncompressed archive); default: a new temporary folder, removed afterwards")
+	jobs := fs.Int("jobs", 4, "parallel pg_restore jobs")
+	keepOwners := fs.Bool("keep-owners", false, "restore ownership and privileges (GRANT/REVOKE); the target must have every role of the source")
+	clean := fs.Bool("clean", true, "drop each object (IF EXISTS) before creating it, so the restore can run again into the same database")
+	binDir := fs.String("pg-bin-dir", getenv("ADVANA_EXPORT_PG_BIN_DIR"), "directory with pg_restore; empty = PATH (ADVANA_EXPORT_PG_BIN_DIR)")
+	pos, code, done := parseFlags(fs, args, stderr)
+	if done {
+		return code
+	}
+	if len(pos) != 1 {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, errors.New("usage: advana-export restore s3://BUCKET/PREFIX/.../manifest.json --target-url postgres://..."))
+	}
+	env, err := pgdump.TargetEnv(*target)
+	if err != nil {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, errors.New("--target-url / TARGET_DATABASE_URL: "+err.Error()))
+	}
+	redactor.Add(*target)
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PGPASSWORD="); ok {
+			redactor.Add(v)
+		}
+	}
+	if *jobs < 1 || *jobs > 64 {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, errors.New("--jobs must be 1-64"))
+	}
+	bucket, key, err := partner.ParseS3URL(pos[0])
+	if err != nil {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, err)
+	}
+	c, err := pf.client(ctx)
+	if err != nil {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, err)
+	}
+	work := *dir
+	if work == "" {
+		if work, err = os.MkdirTemp("", "advana-restore-"); err != nil {
+			return partnerExit(ctx, log, "restore_failed", exitConfig, err)
+		}
+		defer os.RemoveAll(work)
+	}
+	f, err := partner.Fetch(ctx, c, bucket, key, work, reportObject(log))
+	if err != nil {
+		return partnerExit(ctx, log, "restore_failed", exitStorage, err)
+	}
+	log.WithFields(logrus.Fields{"event": "fetched", "run_id": f.Manifest.RunID, "archive": f.Archive}).Info("every object verified; restoring")
+	opts := pgdump.RestoreOptions{Archive: f.Archive, Directory: f.Manifest.Format == "directory", Jobs: *jobs, KeepOwners: *keepOwners, Clean: *clean}
+	if err := (pgdump.Tools{BinDir: *binDir}).Restore(ctx, env, opts); err != nil {
+		return partnerExit(ctx, log, "restore_failed", exitDump, err)
+	}
+	log.WithFields(logrus.Fields{"event": "restore_succeeded", "run_id": f.Manifest.RunID, "database": f.Manifest.Database,
+		"keep_owners": *keepOwners}).Info("restored")
+	return exitOK
+}
