@@ -125,7 +125,7 @@ func TestParquetRoundTrip(t *testing.T) {
 	}
 }
 
-// compareTables compares row counts and an md5 PostgreSQL computes over
+// compareParquetTable compares row counts and an md5 PostgreSQL computes over
 // each table's rows in their text form, sorted. ROW(x.*) and not x: a
 // column named like the alias would stand for the row.
 func compareParquetTable(ctx context.Context, source, copied string, manifestRows int64) error {
