@@ -100,7 +100,7 @@ scan: $(TFSEC) ## tfsec over the module, every submodule and example: zero findi
 	done
 
 plan-review: ## InfraSec report of a plan: plan-review.md/.json (PLAN_DIR, PLAN_VARS, PLAN_MODE, or PLAN=saved plan)
-	go run ./task/cmd/plan-review $(if $(PLAN),-plan $(PLAN) -dir $(PLAN_DIR),-dir $(PLAN_DIR) -mode $(PLAN_MODE) $(if $(wildcard $(PLAN_VARS)),-var-file $(PLAN_VARS)))
+	go run ./cmd/plan-review $(if $(PLAN),-plan $(PLAN) -dir $(PLAN_DIR),-dir $(PLAN_DIR) -mode $(PLAN_MODE) $(if $(wildcard $(PLAN_VARS)),-var-file $(PLAN_VARS)))
 
 clean: ## remove build output and Terraform working files
 	rm -rf bin dist

@@ -13,8 +13,8 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/report"
 )
 
-// repoRoot is the repository, three levels up from task/cmd/plan-review.
-const repoRoot = "../../.."
+// repoRoot is the repository, two levels up from cmd/plan-review.
+const repoRoot = "../.."
 
 // plans holds one plan per example and mode, made once per test run: the
 // examples' plans are the slow part (init, apply to moto, plan).
