@@ -14,6 +14,9 @@ module "advana_export" {
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
 
+  # S3 server access logs of the export bucket go to the account's log bucket.
+  access_logging = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
+
   replication = {
     destination_bucket_arn  = var.partner_bucket_arn
     destination_account_id  = var.partner_account_id

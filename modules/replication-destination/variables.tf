@@ -108,3 +108,29 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "kms_key_administrator_arns" {
+  description = "IAM roles or users that may change the key policy and create grants on the module's KMS keys (kms:PutKeyPolicy, kms:CreateGrant); the account's root user always may. Empty: the identity that applies the module."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "kms_key_administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "access_logging" {
+  description = "Server access logging for the replica bucket: the target bucket (in the partner's account and region, already accepting S3 log delivery) and a key prefix. Null turns access logging off."
+  type = object({
+    target_bucket = string
+    target_prefix = optional(string, "s3-access/")
+  })
+  default = null
+
+  validation {
+    condition     = var.access_logging == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.access_logging.target_bucket, "")))
+    error_message = "access_logging.target_bucket must be an S3 bucket name."
+  }
+}

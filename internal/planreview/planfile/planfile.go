@@ -91,6 +91,14 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 			return nil, fmt.Errorf("deployed plan: %w", err)
 		}
 		defer off.Close()
+		// The landing zone's access-log buckets the inputs name must exist.
+		logBuckets, err := offline.LogBucketsFromVarFiles(o.VarFiles)
+		if err != nil {
+			return nil, fmt.Errorf("deployed plan: %w", err)
+		}
+		if err := off.CreateLogBuckets(moto.Endpoint, logBuckets); err != nil {
+			return nil, fmt.Errorf("deployed plan: %w", err)
+		}
 		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), true)
 	}
 	return nil, fmt.Errorf("unknown mode %q (fresh, deployed or live)", o.Mode)
