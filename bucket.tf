@@ -5,6 +5,7 @@ module "bucket" {
   prefix                       = var.prefix
   kms_key_alias                = "${var.name}/exports"
   kms_key_deletion_window_days = var.kms_key_deletion_window_days
+  kms_key_administrator_arns   = var.kms_key_administrator_arns
 
   # The key policy names who may use the key: the task writes, CloudWatch
   # Logs encrypts the task's log group, the replication role decrypts.

@@ -18,6 +18,8 @@ module "schedule" {
   alarm_topic_arn        = var.alarm_topic_arn
   missed_run_alarm_hours = var.missed_run_alarm_hours
 
+  kms_key_administrator_arns = var.kms_key_administrator_arns
+
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags
 }

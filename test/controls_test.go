@@ -197,12 +197,36 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 		}
 	}
 
-	// Partner side trusts exactly the replication role.
+	// Partner side trusts exactly the replication role, from the source account.
 	dp := policyStatements(t, "partner bucket policy", resource(t, plan, dstBucket+".aws_s3_bucket_policy.this")["policy"].(string))
 	dk := policyStatements(t, "partner key policy", resource(t, plan, dstKey)["policy"].(string))
+	srcAccount := strings.Split(replRole, ":")[4]
 	for _, st := range append(dp, dk...) {
 		if st.Effect == "Allow" && !strings.Contains(strings.Join(st.Principals, ","), ":root") {
 			assert.Equal(t, []string{replRole}, st.Principals, "partner grants %s", st.Sid)
+			assert.Equal(t, []string{srcAccount}, st.Condition["StringEquals"]["aws:PrincipalAccount"], "partner grant %s names source_account_id", st.Sid)
+		}
+		if st.Sid == "SourceReplicationEncryptsReplicas" {
+			assert.NotEmpty(t, st.Condition["StringLike"]["kms:EncryptionContext:aws:s3:arn"], "the replica key is bound to the partner bucket")
+		}
+	}
+	// The replicas' key is the partner's choice: the encryption denials cover replication writes.
+	for _, sid := range []string{"DenyEncryptionOtherThanKms", "DenyOtherKmsKey", "DenyKmsWithoutKeyId"} {
+		for _, st := range dp {
+			if st.Sid == sid {
+				assert.Contains(t, st.Actions, "s3:ReplicateObject", "partner %s covers replicas", sid)
+			}
+		}
+	}
+
+	// No key policy delegates kms:CreateGrant or kms:PutKeyPolicy to IAM:
+	// the account root gets them only with aws:PrincipalArn naming the administrators.
+	for _, k := range ofType(plan, "aws_kms_key") {
+		for _, st := range policyStatements(t, k.Address, k.AttributeValues["policy"].(string)) {
+			if st.Effect != "Allow" || !(slices.Contains(st.Actions, "kms:CreateGrant") || slices.Contains(st.Actions, "kms:PutKeyPolicy")) {
+				continue
+			}
+			assert.NotEmpty(t, st.Condition["ArnEquals"]["aws:PrincipalArn"], "%s %s: CreateGrant/PutKeyPolicy without aws:PrincipalArn", k.Address, st.Sid)
 		}
 	}
 }

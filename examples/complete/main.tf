@@ -19,6 +19,7 @@ module "advana" {
   source_replication_role_arn = module.advana_export.replication_role_arn
   reader_role_arns            = var.partner_reader_role_arns
   lifecycle_rules             = { noncurrent_version_expiration_days = 30 }
+  access_logging              = var.partner_access_log_bucket == null ? null : { target_bucket = var.partner_access_log_bucket, target_prefix = "advana-import/" }
   # An EventBridge event when a complete export (its manifest.json) arrives.
   eventbridge = {}
   tags        = local.tags

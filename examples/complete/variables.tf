@@ -100,6 +100,12 @@ variable "access_log_bucket" {
   default     = null
 }
 
+variable "partner_access_log_bucket" {
+  description = "Existing bucket in the partner's account and region that receives the replica bucket's S3 server access logs (null turns access logging off)."
+  type        = string
+  default     = null
+}
+
 variable "cluster_arn" {
   description = "Existing ECS cluster to run on (null creates one)."
   type        = string

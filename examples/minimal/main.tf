@@ -20,6 +20,9 @@ module "advana_export" {
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
 
+  # S3 server access logs of the export bucket go to the account's log bucket.
+  access_logging = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
+
   # Null until the partner's values exist: the first apply creates the
   # replication role they need (output partner), exports stay internal.
   replication = var.partner_bucket_arn == null ? null : {

@@ -65,3 +65,9 @@ variable "partner_kms_key_arn" {
   type        = string
   default     = null
 }
+
+variable "access_log_bucket" {
+  description = "Existing bucket (same account and region) that receives the export bucket's S3 server access logs; null turns access logging off, which plan-review fails."
+  type        = string
+  default     = null
+}

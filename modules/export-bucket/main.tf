@@ -21,6 +21,7 @@ module "bucket" {
   kms_key_alias                = coalesce(var.kms_key_alias, "advana-export/${replace(var.bucket_name, ".", "-")}")
   kms_key_description          = "Encrypts PostgreSQL exports in s3://${var.bucket_name} and the export task's logs"
   kms_key_deletion_window_days = var.kms_key_deletion_window_days
+  kms_key_administrator_arns   = var.kms_key_administrator_arns
   key_policy_documents         = concat(data.aws_iam_policy_document.kms_writers[*].json, data.aws_iam_policy_document.kms_replication[*].json, data.aws_iam_policy_document.kms_logs[*].json)
 
   lifecycle_rules = {

@@ -15,15 +15,31 @@ locals {
 data "aws_iam_policy_document" "replication_trust" {
   count = var.replication_enabled ? 1 : 0
 
-  # Live replication's documented trust is the S3 service alone (no source
-  # condition keys are documented for it); the role's own policy is what
-  # confines it to this bucket's prefix and the partner's bucket.
+  # Confused-deputy guard: S3 may assume this role only for this account's
+  # bucket. AWS's live-replication guide shows the trust without source
+  # conditions and does not say S3 sends aws:SourceAccount/aws:SourceArn when
+  # it assumes a replication role, so the keys are checked "IfExists": any
+  # value S3 sends must be ours, and a request without them still replicates.
+  # The role's own policy is what confines it to this bucket's prefix and the
+  # partner's bucket and key. (Exception register: PR-EX-TRUST-S3.)
   statement {
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
       identifiers = ["s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLikeIfExists"
+      variable = "aws:SourceArn"
+      values   = [local.bucket_arn]
     }
   }
 }

@@ -58,7 +58,7 @@ data "aws_iam_policy_document" "execution" {
     actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
     # Streams are named per task at run time (PREFIX/CONTAINER/TASK_ID), so
     # the wildcard is the stream part only, inside this one log group.
-    #tfsec:ignore:aws-iam-no-policy-wildcards
+    #trivy:ignore:AVD-AWS-0057
     resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
   }
 
@@ -108,7 +108,7 @@ data "aws_iam_policy_document" "task" {
     actions = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectTagging"]
     # Object keys carry the date and run id (docs/contract.md), so the
     # wildcard is the key below the export prefix of this one bucket.
-    #tfsec:ignore:aws-iam-no-policy-wildcards
+    #trivy:ignore:AVD-AWS-0057
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }
 

@@ -9,6 +9,7 @@ module "kms" {
   alias                = var.kms_key_alias
   description          = var.kms_key_description
   deletion_window_days = var.kms_key_deletion_window_days
+  administrator_arns   = var.kms_key_administrator_arns
   policy_documents     = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
   tags                 = var.tags
 }

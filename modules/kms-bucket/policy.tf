@@ -1,7 +1,9 @@
-# Bucket policy: TLS only, and every upload that names its encryption must use
-# SSE-KMS with this bucket's key, plus the caller's statements. Uploads that name none get the bucket default
-# (the same key); UploadPart carries no encryption header, so the conditions
-# only judge headers that are present.
+# Bucket policy: TLS only, and every upload or replica that names its
+# encryption must use SSE-KMS with this bucket's key, plus the caller's
+# statements. Uploads that name none get the bucket default (the same key);
+# UploadPart carries no encryption header, so the conditions only judge
+# headers that are present. The denials cover s3:ReplicateObject too: a
+# source account that replicates here cannot choose the replicas' key.
 
 data "aws_iam_policy_document" "bucket" {
   source_policy_documents = var.bucket_policy_documents
@@ -29,7 +31,7 @@ data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "DenyEncryptionOtherThanKms"
     effect    = "Deny"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:ReplicateObject"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
 
     principals {
@@ -53,7 +55,7 @@ data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "DenyOtherKmsKey"
     effect    = "Deny"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:ReplicateObject"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
 
     principals {
@@ -78,7 +80,7 @@ data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "DenyKmsWithoutKeyId"
     effect    = "Deny"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:ReplicateObject"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
 
     principals {

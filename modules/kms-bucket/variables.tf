@@ -92,3 +92,10 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "kms_key_administrator_arns" {
+  description = "Who may change the key policy and create grants (kms-key's administrator_arns)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

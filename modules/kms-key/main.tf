@@ -5,14 +5,21 @@ data "aws_region" "current" {}
 # A customer-managed key with rotation on. The key policy is the only grant:
 # the account root administers the key but gets no data actions, so no IAM
 # policy in the account can use the key unless policy_documents names the
-# principal.
+# principal. The two administrative actions that could hand out data access
+# (kms:PutKeyPolicy rewrites this policy, kms:CreateGrant adds a grant beside
+# it) are not delegated to IAM: only the named administrators may call them.
+
+# The administrators by default: the identity that applies this module (for
+# an assumed role, the role, not the session).
+data "aws_iam_session_context" "current" {
+  arn = data.aws_caller_identity.current.arn
+}
 
 locals {
   # Key administration without data access. Listed one by one: no wildcard action.
   kms_admin_actions = [
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
-    "kms:CreateGrant",
     "kms:DeleteAlias",
     "kms:DescribeKey",
     "kms:DisableKey",
@@ -25,7 +32,6 @@ locals {
     "kms:ListKeyPolicies",
     "kms:ListKeyRotations",
     "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
     "kms:RetireGrant",
     "kms:RevokeGrant",
     "kms:RotateKeyOnDemand",
@@ -35,6 +41,16 @@ locals {
     "kms:UpdateAlias",
     "kms:UpdateKeyDescription",
   ]
+
+  # kms:PutKeyPolicy cannot be taken from everyone: KMS refuses a policy that
+  # would lock out the caller (the lockout safety check), and Terraform must
+  # be able to update this policy. So it goes to named principals, with the
+  # account's root user (arn:...:root as aws:PrincipalArn matches the root
+  # user itself, not IAM) as the break-glass administrator.
+  administrators = distinct(concat(
+    length(var.administrator_arns) > 0 ? var.administrator_arns : [data.aws_iam_session_context.current.issuer_arn],
+    ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"],
+  ))
 }
 
 data "aws_iam_policy_document" "kms" {
@@ -49,6 +65,26 @@ data "aws_iam_policy_document" "kms" {
     principals {
       type        = "AWS"
       identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  # The principal is the account and the condition names the administrators:
+  # a condition on aws:PrincipalArn survives a role being deleted and created
+  # again, where a role ARN as principal would turn into a stale unique id.
+  statement {
+    sid       = "NamedAdministratorsChangeKeyPolicyAndGrants"
+    actions   = ["kms:CreateGrant", "kms:PutKeyPolicy"]
+    resources = ["*"] # This key only (key policy).
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:PrincipalArn"
+      values   = local.administrators
     }
   }
 }

@@ -13,12 +13,13 @@ locals {
 module "bucket" {
   source = "../kms-bucket"
 
-  bucket_name             = var.bucket_name
-  reader_role_arns        = var.reader_role_arns
-  kms_key_alias           = coalesce(var.kms_key_alias, "advana-import/${replace(var.bucket_name, ".", "-")}")
-  kms_key_description     = "Encrypts PostgreSQL export replicas from account ${var.source_account_id} in s3://${var.bucket_name}"
-  key_policy_documents    = [data.aws_iam_policy_document.kms.json]
-  bucket_policy_documents = [data.aws_iam_policy_document.bucket.json]
+  bucket_name                = var.bucket_name
+  reader_role_arns           = var.reader_role_arns
+  kms_key_alias              = coalesce(var.kms_key_alias, "advana-import/${replace(var.bucket_name, ".", "-")}")
+  kms_key_description        = "Encrypts PostgreSQL export replicas from account ${var.source_account_id} in s3://${var.bucket_name}"
+  key_policy_documents       = [data.aws_iam_policy_document.kms.json]
+  kms_key_administrator_arns = var.kms_key_administrator_arns
+  bucket_policy_documents    = [data.aws_iam_policy_document.bucket.json]
 
   lifecycle_rules = {
     prefix                             = "${var.prefix}/"
@@ -26,11 +27,15 @@ module "bucket" {
     noncurrent_version_expiration_days = var.lifecycle_rules.noncurrent_version_expiration_days
   }
 
-  object_lock   = var.object_lock
-  force_destroy = var.force_destroy
-  tags          = var.tags
+  access_logging = var.access_logging
+  object_lock    = var.object_lock
+  force_destroy  = var.force_destroy
+  tags           = var.tags
 }
 
+# Each statement names the source's replication role, and also requires the
+# caller's account to be source_account_id, so a role ARN from another
+# account is refused even if the two inputs disagree.
 data "aws_iam_policy_document" "kms" {
   statement {
     sid       = "SourceReplicationEncryptsReplicas"
@@ -47,6 +52,27 @@ data "aws_iam_policy_document" "kms" {
       variable = "kms:ViaService"
       values   = [local.s3_via_service]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [var.source_account_id]
+    }
+
+    # Only replicas of this bucket's prefix: the bucket ARN is the context
+    # with an S3 Bucket Key, the object ARN without.
+    condition {
+      test     = "StringLike"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [local.bucket_arn, "${local.bucket_arn}/${var.prefix}/*"]
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = split(":", var.source_replication_role_arn)[4] == var.source_account_id
+      error_message = "source_replication_role_arn is in account ${split(":", var.source_replication_role_arn)[4]}, but source_account_id is ${var.source_account_id}: give the role of the account that sends the exports."
+    }
   }
 }
 
@@ -61,6 +87,12 @@ data "aws_iam_policy_document" "bucket" {
       type        = "AWS"
       identifiers = [var.source_replication_role_arn]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [var.source_account_id]
+    }
   }
 
   # No s3:ReplicateDelete: the source does not replicate deletes.
@@ -72,6 +104,12 @@ data "aws_iam_policy_document" "bucket" {
     principals {
       type        = "AWS"
       identifiers = [var.source_replication_role_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalAccount"
+      values   = [var.source_account_id]
     }
   }
 }

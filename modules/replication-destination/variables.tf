@@ -109,6 +109,27 @@ variable "tags" {
   nullable    = false
 }
 
+variable "kms_key_administrator_arns" {
+  description = "IAM roles or users that may change the key policy and create grants on the module's KMS keys (kms:PutKeyPolicy, kms:CreateGrant); the account's root user always may. Empty: the identity that applies the module."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "kms_key_administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
+  }
+}
+
+variable "access_logging" {
+  description = "Server access logging for the replica bucket: the target bucket (in the partner's account and region, already accepting S3 log delivery) and a key prefix. Null turns access logging off."
+  type = object({
+    target_bucket = string
+    target_prefix = optional(string, "s3-access/")
+  })
+  default = null
+}
+
 variable "eventbridge" {
   description = "Send this bucket's S3 events to EventBridge (null: off). With `manifest_rule` (default true) an EventBridge rule matches only a new `manifest.json` under the prefix, the sign that a complete export has arrived; attach your pipeline as its target (output `manifest_event_rule_arn`). `rule_name` defaults to `<bucket>-manifest`."
   type = object({

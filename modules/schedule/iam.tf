@@ -15,6 +15,13 @@ data "aws_iam_policy_document" "events_trust" {
       variable = "aws:SourceAccount"
       values   = [local.account_id]
     }
+
+    # Only the schedule rule (EventBridge passes the rule's ARN).
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.schedule_rule_arn]
+    }
   }
 }
 

@@ -39,10 +39,11 @@ resource "aws_ecs_cluster" "this" {
 module "kms" {
   source = "../kms-key"
 
-  alias            = "${var.name}-alerts"
-  description      = "Encrypts the ${var.name} export schedule's dead-letter queue and alert topic"
-  policy_documents = [data.aws_iam_policy_document.kms.json]
-  tags             = var.tags
+  alias              = "${var.name}-alerts"
+  description        = "Encrypts the ${var.name} export schedule's dead-letter queue and alert topic"
+  policy_documents   = [data.aws_iam_policy_document.kms.json]
+  administrator_arns = var.kms_key_administrator_arns
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "kms" {

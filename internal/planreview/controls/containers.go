@@ -21,11 +21,6 @@ var containersControl = Control{
 var dockerDefaultCaps = []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
 	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
 
-// permissionsInitReason is the accepted exception, as the report states it.
-const permissionsInitReason = "accepted exception (Security Hub ECS.20): Fargate creates the scratch bind mount owned by root; " +
-	"this short-lived, non-essential container chowns it to the export user and exits before the export starts. " +
-	"It runs only `prepare-scratch`, gets no secrets, has a read-only root filesystem and keeps only CHOWN."
-
 func checkContainers(c *Context, r *Result) {
 	forEachContainer(c, r, func(td *model.Resource, ct container) {
 		res := td.Address + " container " + ct.Name
@@ -46,7 +41,7 @@ func checkContainers(c *Context, r *Result) {
 			return
 		}
 		r.add(res, "user", fmt.Sprintf("%q (root): command %v, keeps %v, no secrets, non-essential, read-only root", ct.User, ct.Command, kept), Pass, "accepted exception")
-		r.Exceptions = append(r.Exceptions, res+": "+permissionsInitReason)
+		r.except("EX-ROOT-INIT", res)
 	})
 }
 

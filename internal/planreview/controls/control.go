@@ -41,7 +41,7 @@ type Result struct {
 	Status      Status     `json:"status"`
 	Evidence    []Evidence `json:"evidence"`
 	// Exceptions are accepted deviations, each with its reason.
-	Exceptions []string `json:"exceptions,omitempty"`
+	Exceptions []Exception `json:"exceptions,omitempty"`
 }
 
 // Control is a check with its identity.
@@ -88,8 +88,8 @@ func (c *Context) AccountOf(module string) string {
 // All is every control, in report order.
 func All() []Control {
 	return []Control{
-		encryptionControl, tlsControl, publicAccessControl, leastPrivilegeControl,
-		crossAccountControl, containersControl, loggingControl, backupControl, secretsControl,
+		encryptionControl, tlsControl, publicAccessControl, leastPrivilegeControl, keyAdminControl,
+		crossAccountControl, containersControl, imageControl, loggingControl, backupControl, secretsControl,
 	}
 }
 

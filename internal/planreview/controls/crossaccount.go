@@ -16,7 +16,8 @@ var crossAccountControl = Control{
 	Description: "For every resource policy (trust, bucket, key, queue, topic) each Allow is listed per principal with its account " +
 		"(same or other account; for a principal known only after apply, the account of the module that creates it), " +
 		"and for role policies every resource in another account. It fails on a principal * (anyone) without a condition " +
-		"that restricts the caller (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, ...) and on a whole other account (ACCOUNT:root).",
+		"that restricts the caller (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID, ...), on a whole other account (ACCOUNT:root), " +
+		"and on a service principal (trust or resource policy) without aws:SourceAccount/aws:SourceArn (or the encryption context that names its one log group or bucket).",
 	Check: checkCrossAccount,
 }
 
@@ -61,7 +62,18 @@ func (c *Context) principal(r *Result, d policy.Document, s policy.Statement, i 
 		}
 		return
 	case typ == "Service":
-		r.add(label(d, s, i), "principal service "+id.Text, what, Pass, serviceNote(s))
+		switch {
+		case !serviceRestricted(s):
+			r.add(label(d, s, i), "principal service "+id.Text, what, Fail,
+				"service principal without aws:SourceAccount/aws:SourceArn: a confused deputy could act for another account's resources")
+		case ifExistsOnly(s) && d.Kind == "trust" && id.Text == "s3.amazonaws.com":
+			r.add(label(d, s, i), "principal service "+id.Text, what, Pass, "source conditions checked if S3 sends them (exception EX-TRUST-S3)")
+			r.except("EX-TRUST-S3", label(d, s, i))
+		case ifExistsOnly(s):
+			r.add(label(d, s, i), "principal service "+id.Text, what, Fail, "source conditions only ...IfExists: a request without them is not confined")
+		default:
+			r.add(label(d, s, i), "principal service "+id.Text, what, Pass, "service principal, confined to this deployment by condition")
+		}
 		return
 	case !id.Known && len(id.Refs) == 0:
 		r.add(label(d, s, i), "principal "+typ+" "+render([]policy.Value{id}), what, Unknown,
@@ -84,13 +96,6 @@ func (c *Context) principal(r *Result, d policy.Document, s policy.Statement, i 
 		return
 	}
 	r.add(label(d, s, i), "principal "+who+" ("+rel+")", what, Pass, "")
-}
-
-func serviceNote(s policy.Statement) string {
-	if restricted(s) {
-		return "service principal, confined by condition"
-	}
-	return "service principal without a source condition: the granted actions and resources are what confine it"
 }
 
 // reach lists what a role policy's Allow may touch in another account.

@@ -10,6 +10,7 @@ import (
 // container is the part of an ECS container definition the controls read.
 type container struct {
 	Name                   string   `json:"name"`
+	Image                  string   `json:"image"`
 	User                   string   `json:"user"`
 	Privileged             *bool    `json:"privileged"`
 	ReadonlyRootFilesystem *bool    `json:"readonlyRootFilesystem"`

@@ -2,6 +2,7 @@ package controls
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/policy"
@@ -14,7 +15,9 @@ var leastPrivilegeControl = Control{
 	Description: "Every statement of every policy in the plan (role, trust, bucket, key, queue and topic policies, and policy documents) " +
 		"is listed with its actions and resources. An Allow with * or a service-wide svc:* action, or with NotAction, fails. " +
 		"An Allow on resource * passes only in a key policy (where * means that key) or for actions AWS authorises only on * " +
-		"(listed with the reason); anywhere else it fails. A Deny may be broad: it only takes access away.",
+		"(listed with the reason); anywhere else it fails. A role policy's resources must be this deployment's: a wildcard in a " +
+		"bucket, key or other resource name, region or account fails, and so does a bucket or key the plan neither creates nor " +
+		"names as the replication destination or the database secret's key. A Deny may be broad: it only takes access away.",
 	Check: checkLeastPrivilege,
 }
 
@@ -42,12 +45,12 @@ func checkLeastPrivilege(c *Context, r *Result) {
 			r.add(d.Source, "policy", g, Unknown, "statements the plan cannot show")
 		}
 		for i, s := range d.Statements {
-			judgeStatement(r, d, s, i)
+			c.judgeStatement(r, d, s, i)
 		}
 	}
 }
 
-func judgeStatement(r *Result, d policy.Document, s policy.Statement, i int) {
+func (c *Context) judgeStatement(r *Result, d policy.Document, s policy.Statement, i int) {
 	res := label(d, s, i) + " (" + d.Kind + ")"
 	attr := s.Effect + " " + strings.Join(s.Actions, ", ")
 	if len(s.NotActions) > 0 {
@@ -73,6 +76,17 @@ func judgeStatement(r *Result, d policy.Document, s policy.Statement, i int) {
 		r.add(res, attr, "NotResource "+render(s.NotResources), Fail, "Allow with NotResource grants every other resource")
 	default:
 		status, note := judgeResources(d, s)
+		if status == Pass && d.Kind == "identity" && slices.Contains(s.Actions, "ecr:GetAuthorizationToken") {
+			r.except("EX-ECR-TOKEN", res)
+		}
+		if status == Pass && d.Kind == "identity" {
+			for _, v := range s.Resources {
+				if why := c.scope(v); why != "" {
+					status, note = Fail, "wider than the contract: "+why
+					break
+				}
+			}
+		}
 		r.add(res, attr, where, status, note)
 	}
 }

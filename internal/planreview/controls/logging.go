@@ -11,7 +11,7 @@ var loggingControl = Control{
 	Title: "Logging and retention",
 	NIST:  []string{"AU-2", "AU-11"},
 	Description: "Every CloudWatch log group is encrypted with a KMS key and keeps events at least 365 days (0, never expire, also passes); " +
-		"every container logs with the awslogs driver to a log group of this plan.",
+		"every container logs with the awslogs driver to a log group of this plan; every S3 bucket has server access logging on.",
 	Check: checkLogging,
 }
 
@@ -40,7 +40,13 @@ func checkLogging(c *Context, r *Result) {
 		_, inPlan := groups[group]
 		r.check(res, "logConfiguration", value, ct.LogConfiguration.LogDriver == "awslogs" && inPlan, "awslogs to a log group this plan encrypts and retains")
 	})
-	for _, l := range c.Plan.OfType("aws_s3_bucket_logging") {
-		r.add(l.Address, "target_bucket", c.valueOrRefs(l, "target_bucket"), Info, "S3 server access logging on")
+	for _, b := range c.Plan.OfType("aws_s3_bucket") {
+		logs := c.attached(b, "aws_s3_bucket_logging", "bucket")
+		if len(logs) == 0 {
+			r.add(b.Address, "aws_s3_bucket_logging", "(none)", Fail, "S3 server access logging off: who read or wrote an export is not recorded; set access_logging")
+		}
+		for _, l := range logs {
+			r.add(l.Address, "target_bucket", c.valueOrRefs(l, "target_bucket"), Pass, "S3 server access logs of "+b.Address)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package controls
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/policy"
@@ -79,5 +80,26 @@ func TestJudgeResources(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestResourceName(t *testing.T) {
+	cases := map[string]string{
+		"arn:aws:s3:::bucket/exports/*":                               "bucket",
+		"arn:aws:s3:::*/*":                                            "*",
+		"arn:aws:logs:us-east-1:1:log-group:/ecs/x:log-stream:*":      "/ecs/x",
+		"arn:aws:ecs:us-east-1:1:task-definition/advana-export:*":     "advana-export",
+		"arn:aws:ecs:us-east-1:1:task/cluster/*":                      "cluster",
+		"arn:aws:kms:us-east-1:1:key/*":                               "*",
+		"arn:aws:secretsmanager:us-east-1:1:secret:milmove/db-AbCdEf": "milmove",
+		"arn:aws:rds-db:us-east-1:1:dbuser:db-ABC/export":             "db-ABC",
+		"arn:aws:ecr:us-east-1:111111111111:repository/advana-export": "advana-export",
+		"arn:aws:iam::111111111111:role/advana-export-task":           "advana-export-task",
+	}
+	for arn, want := range cases {
+		parts := strings.SplitN(arn, ":", 6)
+		if got := resourceName(parts[2], parts[5]); got != want {
+			t.Errorf("resourceName(%s) = %q, want %q", arn, got, want)
+		}
 	}
 }

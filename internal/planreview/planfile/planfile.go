@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -48,6 +49,9 @@ type RunOptions struct {
 	Mode     Mode
 	// Terraform is the terraform binary; empty looks it up on PATH.
 	Terraform string
+	// Providers, when not nil, receives the provider versions the plan used
+	// (from the configuration's dependency lock file).
+	Providers map[string]string
 }
 
 // Run plans the configuration and returns the plan as JSON.
@@ -61,7 +65,7 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 		bin = p
 	}
 	if o.Mode == Live {
-		return plan(ctx, bin, filepath.Join(o.Root, o.Dir), o.VarFiles, nil, false)
+		return plan(ctx, bin, filepath.Join(o.Root, o.Dir), o.VarFiles, nil, false, o.Providers)
 	}
 	tmp, err := os.MkdirTemp("", "plan-review-")
 	if err != nil {
@@ -79,7 +83,7 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 			return nil, fmt.Errorf("offline plan: %w", err)
 		}
 		defer off.Close()
-		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), false)
+		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), false, o.Providers)
 	case Deployed:
 		moto, err := testenv.StartMoto(ctx)
 		if err != nil {
@@ -91,13 +95,21 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 			return nil, fmt.Errorf("deployed plan: %w", err)
 		}
 		defer off.Close()
-		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), true)
+		// The landing zone's access-log buckets the inputs name must exist.
+		logBuckets, err := offline.LogBucketsFromVarFiles(o.VarFiles)
+		if err != nil {
+			return nil, fmt.Errorf("deployed plan: %w", err)
+		}
+		if err := off.CreateLogBuckets(moto.Endpoint, logBuckets); err != nil {
+			return nil, fmt.Errorf("deployed plan: %w", err)
+		}
+		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), true, o.Providers)
 	}
 	return nil, fmt.Errorf("unknown mode %q (fresh, deployed or live)", o.Mode)
 }
 
 // plan runs init, (apply,) plan and show in dir.
-func plan(ctx context.Context, bin, dir string, varFiles []string, env map[string]string, applyFirst bool) (*tfjson.Plan, error) {
+func plan(ctx context.Context, bin, dir string, varFiles []string, env map[string]string, applyFirst bool, providers map[string]string) (*tfjson.Plan, error) {
 	tf, err := tfexec.NewTerraform(dir, bin)
 	if err != nil {
 		return nil, fmt.Errorf("terraform in %s: %w", dir, err)
@@ -107,6 +119,11 @@ func plan(ctx context.Context, bin, dir string, varFiles []string, env map[strin
 	}
 	if err := tf.Init(ctx, tfexec.Backend(false)); err != nil {
 		return nil, fmt.Errorf("terraform init in %s: %w", dir, err)
+	}
+	if providers != nil {
+		for k, v := range LockedProviders(dir) {
+			providers[k] = v
+		}
 	}
 	if applyFirst {
 		var opts []tfexec.ApplyOption
@@ -202,4 +219,20 @@ func Write(path string, p *tfjson.Plan) error {
 		return fmt.Errorf("save plan: %w", err)
 	}
 	return nil
+}
+
+var lockedProvider = regexp.MustCompile(`(?m)^provider "([^"]+)" \{\s*\n\s*version\s*=\s*"([^"]+)"`)
+
+// LockedProviders reads the provider versions of dir's dependency lock
+// file (.terraform.lock.hcl); empty when there is none.
+func LockedProviders(dir string) map[string]string {
+	out := map[string]string{}
+	b, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
+	if err != nil {
+		return out
+	}
+	for _, m := range lockedProvider.FindAllStringSubmatch(string(b), -1) {
+		out[m[1]] = m[2]
+	}
+	return out
 }

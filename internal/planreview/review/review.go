@@ -1,5 +1,6 @@
 // Package review is plan-review's entry point as a library: a plan in, the
-// control results out. The command and the tests both call it.
+// control results, inventory and provenance out. The command and the tests
+// both call it.
 package review
 
 import (
@@ -10,8 +11,9 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/report"
 )
 
-// Plan reviews a plan; name says where it came from.
-func Plan(p *tfjson.Plan, name string) report.Review {
-	results := controls.Run(controls.NewContext(model.New(p)))
-	return report.New(name, p.TerraformVersion, results)
+// Plan reviews a plan; name says where it came from, prov what it is.
+func Plan(p *tfjson.Plan, name string, prov report.Provenance) report.Review {
+	c := controls.NewContext(model.New(p))
+	prov.TerraformVersion = p.TerraformVersion
+	return report.New(name, prov, report.Take(c), controls.Run(c))
 }

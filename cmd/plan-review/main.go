@@ -9,21 +9,32 @@
 //	plan-review -dir examples/minimal -mode fresh # a first deployment's plan, offline
 //	plan-review -plan tfplan.json                 # terraform show -json tfplan > tfplan.json
 //	plan-review -plan tfplan -dir path/to/config  # a binary plan, shown from its config
+//	plan-review -baseline approved.json           # also: what changed since an approved review
+//	plan-review -oscal-dir oscal/                 # also: OSCAL component definition and assessment results
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/oscal"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/report"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/review"
 )
 
@@ -41,6 +52,7 @@ const (
 
 type options struct {
 	dir, root, planPath, mdPath, jsonPath, terraform, savePlan string
+	baseline, diffPath, oscalDir                               string
 	varFiles                                                   []string
 	mode                                                       planfile.Mode
 }
@@ -57,19 +69,26 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	plan, name, err := load(ctx, o)
+	prov := report.Provenance{Time: time.Now().UTC().Format(time.RFC3339), Commit: commit(ctx, o.root), Providers: map[string]string{}}
+	plan, name, raw, err := load(ctx, o, prov.Providers)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "plan-review:", err)
 		return exitError
 	}
+	sum := sha256.Sum256(raw)
+	prov.PlanSHA256 = hex.EncodeToString(sum[:])
 	if o.savePlan != "" {
-		if err := planfile.Write(o.savePlan, plan); err != nil {
-			fmt.Fprintln(os.Stderr, "plan-review:", err)
+		if err := os.WriteFile(o.savePlan, raw, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "plan-review: save plan:", err)
 			return exitError
 		}
 	}
-	rv := review.Plan(plan, name)
+	rv := review.Plan(plan, name, prov)
 	if err := rv.WriteFiles(o.mdPath, o.jsonPath); err != nil {
+		fmt.Fprintln(os.Stderr, "plan-review:", err)
+		return exitError
+	}
+	if err := writeExtras(o, rv); err != nil {
 		fmt.Fprintln(os.Stderr, "plan-review:", err)
 		return exitError
 	}
@@ -102,6 +121,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.jsonPath, "json", "plan-review.json", "JSON report")
 	fs.StringVar(&o.savePlan, "save-plan", "", "also write the reviewed plan's JSON here (evidence to archive with the report)")
 	fs.StringVar(&o.terraform, "terraform", "", "terraform binary (default: from PATH)")
+	fs.StringVar(&o.baseline, "baseline", "", "JSON report of the last approved review: print what changed since (new principals, actions, keys, exceptions); nothing when nothing did")
+	fs.StringVar(&o.diffPath, "diff", "", "with -baseline: also write the changes to this Markdown file")
+	fs.StringVar(&o.oscalDir, "oscal-dir", "", "write OSCAL 1.1.3 JSON here: component-definition.json (the module) and assessment-results.json (this review)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -128,18 +150,35 @@ var modeText = map[planfile.Mode]string{
 	planfile.Live:     "live: planned with the caller's credentials",
 }
 
-// load produces the plan: a saved one, or a new plan of -dir.
-func load(ctx context.Context, o options) (*tfjson.Plan, string, error) {
+// load produces the plan (a saved one, or a new plan of -dir) and the exact
+// JSON bytes it was read from or saved as (what the plan hash covers).
+func load(ctx context.Context, o options, providers map[string]string) (*tfjson.Plan, string, []byte, error) {
 	if o.planPath != "" {
 		p, err := planfile.Read(ctx, o.planPath, o.dir, o.terraform)
-		return p, o.planPath, err
+		if err != nil {
+			return nil, "", nil, err
+		}
+		for k, v := range planfile.LockedProviders(o.dir) {
+			providers[k] = v
+		}
+		raw, err := os.ReadFile(o.planPath)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("read plan: %w", err)
+		}
+		if len(bytes.TrimSpace(raw)) == 0 || bytes.TrimSpace(raw)[0] != '{' {
+			// A binary plan: the hash covers its JSON form, as -save-plan writes it.
+			if raw, err = json.Marshal(p); err != nil {
+				return nil, "", nil, fmt.Errorf("encode plan: %w", err)
+			}
+		}
+		return p, o.planPath, raw, nil
 	}
 	root, err := filepath.Abs(o.root)
 	if err != nil {
-		return nil, "", fmt.Errorf("-root: %w", err)
+		return nil, "", nil, fmt.Errorf("-root: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(root, o.dir)); err != nil {
-		return nil, "", errors.Join(fmt.Errorf("configuration %s", o.dir), err)
+		return nil, "", nil, errors.Join(fmt.Errorf("configuration %s", o.dir), err)
 	}
 	if len(o.varFiles) == 0 && o.mode != planfile.Live {
 		// The examples' inputs for an offline plan, when there are some.
@@ -148,6 +187,52 @@ func load(ctx context.Context, o options) (*tfjson.Plan, string, error) {
 			o.varFiles = []string{fixture}
 		}
 	}
-	p, err := planfile.Run(ctx, planfile.RunOptions{Root: root, Dir: o.dir, VarFiles: o.varFiles, Mode: o.mode, Terraform: o.terraform})
-	return p, o.dir + " (" + modeText[o.mode] + ")", err
+	p, err := planfile.Run(ctx, planfile.RunOptions{Root: root, Dir: o.dir, VarFiles: o.varFiles, Mode: o.mode, Terraform: o.terraform, Providers: providers})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("encode plan: %w", err)
+	}
+	return p, o.dir + " (" + modeText[o.mode] + ")", raw, nil
+}
+
+// commit is the repository's commit at root ("+dirty" with local changes);
+// "" outside a git work tree.
+func commit(ctx context.Context, root string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "+dirty"
+	}
+	return c
+}
+
+// writeExtras prints the baseline diff and writes the OSCAL documents.
+func writeExtras(o options, rv report.Review) error {
+	if o.baseline != "" {
+		base, err := report.Read(o.baseline)
+		if err != nil {
+			return fmt.Errorf("-baseline: %w", err)
+		}
+		d := report.Compare(base, rv)
+		if err := d.Write(os.Stdout); err != nil {
+			return err
+		}
+		if o.diffPath != "" {
+			if err := report.WriteFile(o.diffPath, d.Write); err != nil {
+				return err
+			}
+		}
+	}
+	if o.oscalDir != "" {
+		if err := oscal.WriteFiles(o.oscalDir, rv); err != nil {
+			return fmt.Errorf("-oscal-dir: %w", err)
+		}
+	}
+	return nil
 }

@@ -57,6 +57,22 @@ func TestEachCheckCanFail(t *testing.T) {
 		{"replication rule disabled", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
 			dig(a, "rule", 0).(map[string]any)["status"] = "Disabled"
 		}), "backup-replication"},
+		// The findings of the review that led to issue 13, one place each.
+		{"task role reads every bucket (*/*)", onRolePolicy("write-exports",
+			`{"Sid":"ReadEverything","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*/*"}`), "least-privilege"},
+		{"task role reads another bucket", onRolePolicy("write-exports",
+			`{"Sid":"ReadOther","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::someone-elses-bucket/exports/*"}`), "least-privilege"},
+		{"task role uses another key", onRolePolicy("write-exports",
+			`{"Sid":"OtherKey","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111111111111:key/99999999-aaaa-bbbb-cccc-000000000000"}`), "least-privilege"},
+		{"service trust without source conditions", onRole("advana-export-task", func(t *testing.T, a map[string]any) {
+			a["assume_role_policy"] = withoutConditions(t, a["assume_role_policy"].(string))
+		}), "cross-account"},
+		{"unconditioned CreateGrant for the account root", onKeyOf("111111111111",
+			`{"Sid":"AccountGrants","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:CreateGrant","Resource":"*"}`), "key-administration"},
+		{"image by tag", onContainer("export", func(c map[string]any) {
+			c["image"] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/advana-export:latest"
+		}), "image-digest"},
+		{"access logging off", withoutType("aws_s3_bucket_logging"), "logging"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,17 +116,7 @@ func onFirst(typ string, fn func(map[string]any)) mutation {
 // appendStatement adds a statement to the policy of the first resource of typ.
 func appendStatement(typ, statement string) mutation {
 	return onFirstT(typ, func(t *testing.T, a map[string]any) {
-		var doc map[string]any
-		if err := json.Unmarshal([]byte(a["policy"].(string)), &doc); err != nil {
-			t.Fatal(err)
-		}
-		var st any
-		if err := json.Unmarshal([]byte(statement), &st); err != nil {
-			t.Fatal(err)
-		}
-		doc["Statement"] = append(doc["Statement"].([]any), st)
-		b, _ := json.Marshal(doc)
-		a["policy"] = string(b)
+		a["policy"] = withStatement(t, a["policy"].(string), statement)
 	})
 }
 
@@ -167,4 +173,121 @@ func dig(v any, path ...any) any {
 		}
 	}
 	return v
+}
+
+// onRolePolicy appends a statement to the inline role policy named name.
+func onRolePolicy(name, statement string) mutation {
+	return func(t *testing.T, plan map[string]any) {
+		for _, a := range after(t, plan, "aws_iam_role_policy") {
+			if a["name"] == name {
+				a["policy"] = withStatement(t, a["policy"].(string), statement)
+				return
+			}
+		}
+		t.Fatalf("no role policy %s", name)
+	}
+}
+
+// onRole edits the role named name.
+func onRole(name string, fn func(*testing.T, map[string]any)) mutation {
+	return func(t *testing.T, plan map[string]any) {
+		for _, a := range after(t, plan, "aws_iam_role") {
+			if a["name"] == name {
+				fn(t, a)
+				return
+			}
+		}
+		t.Fatalf("no role %s", name)
+	}
+}
+
+// onKeyOf appends a statement to the policy of the first key whose policy
+// names account (so the new principal is that key's own account).
+func onKeyOf(account, statement string) mutation {
+	return func(t *testing.T, plan map[string]any) {
+		for _, a := range after(t, plan, "aws_kms_key") {
+			if strings.Contains(a["policy"].(string), "arn:aws:iam::"+account+":root") {
+				a["policy"] = withStatement(t, a["policy"].(string), statement)
+				return
+			}
+		}
+		t.Fatalf("no key of account %s", account)
+	}
+}
+
+// withoutType removes every resource change of type typ from the plan.
+func withoutType(typ string) mutation {
+	return func(t *testing.T, plan map[string]any) {
+		var kept []any
+		for _, rc := range plan["resource_changes"].([]any) {
+			if rc.(map[string]any)["type"] != typ {
+				kept = append(kept, rc)
+			}
+		}
+		if len(kept) == len(plan["resource_changes"].([]any)) {
+			t.Fatalf("no %s in the plan", typ)
+		}
+		plan["resource_changes"] = kept
+	}
+}
+
+func withStatement(t *testing.T, policy, statement string) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var st any
+	if err := json.Unmarshal([]byte(statement), &st); err != nil {
+		t.Fatal(err)
+	}
+	doc["Statement"] = append(doc["Statement"].([]any), st)
+	b, _ := json.Marshal(doc)
+	return string(b)
+}
+
+// withoutConditions drops every statement's Condition.
+func withoutConditions(t *testing.T, policy string) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc["Statement"].([]any) {
+		delete(s.(map[string]any), "Condition")
+	}
+	b, _ := json.Marshal(doc)
+	return string(b)
+}
+
+// TestMutableImageOptOutIsAnException: an image by tag passes only when
+// the caller's allow_mutable_image = true is in the plan, and then shows in
+// the exceptions register.
+func TestMutableImageOptOutIsAnException(t *testing.T) {
+	t.Parallel()
+	base, err := os.ReadFile(examplePlan(t, "complete", planfile.Deployed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(base, &plan); err != nil {
+		t.Fatal(err)
+	}
+	onContainer("export", func(c map[string]any) { c["image"] = "advana-export:latest" })(t, plan)
+	call := dig(plan, "configuration", "root_module", "module_calls", "advana_export").(map[string]any)
+	call["expressions"].(map[string]any)["allow_mutable_image"] = map[string]any{"constant_value": true}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	b, _ := json.Marshal(plan)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rv := reviewFile(t, path)
+	assertReview(t, code, rv, exitPass, nil)
+	found := false
+	for _, e := range rv.Exceptions {
+		found = found || e.ID == "EX-MUTABLE-IMAGE"
+	}
+	if !found {
+		t.Errorf("exceptions register %v lacks EX-MUTABLE-IMAGE", rv.Exceptions)
+	}
 }

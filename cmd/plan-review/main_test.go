@@ -8,15 +8,14 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
-// planDir holds the examples' saved plans for the whole run; it is removed
-// when the run ends, so no test leaves plans behind in the temp directory.
+// planDir holds the examples' plans, shared by every test of the run.
 var planDir string
 
 func TestMain(m *testing.M) {
 	testenv.UseOfflineTerraform()
 	var err error
 	if planDir, err = os.MkdirTemp("", "plan-review-test-"); err != nil {
-		fmt.Fprintln(os.Stderr, "create the plan folder:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()

@@ -1,0 +1,34 @@
+package controls
+
+// Exception is one accepted deviation, as the exceptions register lists it.
+type Exception struct {
+	ID       string   `json:"id"`
+	Resource string   `json:"resource"`
+	Reason   string   `json:"reason"`
+	NIST     []string `json:"nist"`
+	// Location is where in this repository the deviation is written down.
+	Location string `json:"location"`
+}
+
+// register is every exception this module may need, by id. A control
+// records one only when the plan shows the deviation and it stays within
+// the bounds the reason states; anything beyond fails instead.
+var register = map[string]Exception{
+	"EX-ROOT-INIT": {ID: "EX-ROOT-INIT", NIST: []string{"AC-6", "CM-7"}, Location: "modules/export-task/ecs.tf",
+		Reason: "permissions-init runs as root (Security Hub ECS.20): Fargate creates the scratch bind mount owned by root; " +
+			"this non-essential container chowns it and exits before the export starts; read-only root, no secrets, only CHOWN, runs only prepare-scratch"},
+	"EX-ECR-TOKEN": {ID: "EX-ECR-TOKEN", NIST: []string{"AC-6"}, Location: "modules/export-task/iam.tf",
+		Reason: "ecr:GetAuthorizationToken on *: the action has no resource type; image pulls are scoped to the one repository"},
+	"EX-TRUST-S3": {ID: "EX-TRUST-S3", NIST: []string{"AC-3", "AC-6"}, Location: "modules/export-bucket/replication.tf",
+		Reason: "the replication role's trust checks aws:SourceAccount/aws:SourceArn only if S3 sends them: AWS does not document " +
+			"that live replication sends them; the role's policy confines it to one prefix and the partner's bucket and key"},
+	"EX-MUTABLE-IMAGE": {ID: "EX-MUTABLE-IMAGE", NIST: []string{"CM-14", "SI-7"}, Location: "the caller's allow_mutable_image = true",
+		Reason: "the image is referenced by tag, not digest: the caller opted out with allow_mutable_image; what runs can change without a plan"},
+}
+
+// except records exception id for resource.
+func (r *Result) except(id, resource string) {
+	e := register[id]
+	e.Resource = resource
+	r.Exceptions = append(r.Exceptions, e)
+}
