@@ -38,9 +38,9 @@ output "execution_role_arn" {
   value       = module.task.execution_role_arn
 }
 
-output "events_role_arn" {
-  description = "ARN of the role EventBridge runs the task with."
-  value       = module.schedule.events_role_arn
+output "scheduler_role_arn" {
+  description = "ARN of the role EventBridge Scheduler runs the task with."
+  value       = module.schedule.scheduler_role_arn
 }
 
 output "replication_role_arn" {
@@ -58,9 +58,14 @@ output "cluster_arn" {
   value       = module.schedule.cluster_arn
 }
 
-output "schedule_rule_arn" {
-  description = "ARN of the EventBridge rule that runs the export."
-  value       = module.schedule.rule_arn
+output "schedule_arn" {
+  description = "ARN of the EventBridge Scheduler schedule that runs the export."
+  value       = module.schedule.schedule_arn
+}
+
+output "schedule_name" {
+  description = "Name of the schedule (default schedule group): `aws scheduler get-schedule --name`."
+  value       = module.schedule.schedule_name
 }
 
 output "failure_rule_arn" {
@@ -79,8 +84,13 @@ output "alarm_topic_arn" {
 }
 
 output "dead_letter_queue_arn" {
-  description = "ARN of the SQS queue that keeps events EventBridge could not deliver."
+  description = "ARN of the SQS dead-letter queue: runs Scheduler could not start, alerts EventBridge could not deliver."
   value       = module.schedule.dead_letter_queue_arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the SQS dead-letter queue (for `aws sqs receive-message`)."
+  value       = module.schedule.dead_letter_queue_url
 }
 
 output "partner" {

@@ -1,14 +1,16 @@
 module "schedule" {
   source = "./modules/schedule"
 
-  name                = var.name
-  schedule_expression = var.schedule_expression
-  enabled             = var.schedule_enabled
-  cluster_arn         = var.cluster_arn
-  platform_version    = var.platform_version
-  subnet_ids          = var.subnet_ids
-  security_group_ids  = var.security_group_ids
-  retry_policy        = var.retry_policy
+  name                         = var.name
+  schedule_expression          = var.schedule_expression
+  schedule_timezone            = var.schedule_timezone
+  flexible_time_window_minutes = var.flexible_time_window_minutes
+  enabled                      = var.schedule_enabled
+  cluster_arn                  = var.cluster_arn
+  platform_version             = var.platform_version
+  subnet_ids                   = var.subnet_ids
+  security_group_ids           = var.security_group_ids
+  retry_policy                 = var.retry_policy
 
   task_definition_arn = module.task.task_definition_arn
   task_role_arn       = module.task.task_role_arn

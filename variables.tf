@@ -199,14 +199,28 @@ variable "kms_key_deletion_window_days" {
 }
 
 variable "schedule_expression" {
-  description = "When the export runs: an EventBridge `rate(...)` or `cron(...)` expression (UTC)."
+  description = "When the export runs: an EventBridge Scheduler `rate(...)`, `cron(...)` or one-time `at(yyyy-mm-ddThh:mm:ss)` expression, in `schedule_timezone`."
   type        = string
   default     = "rate(12 hours)"
   nullable    = false
 }
 
+variable "schedule_timezone" {
+  description = "IANA time zone the schedule expression is read in (e.g. `America/New_York`); cron() and at() follow its daylight saving time."
+  type        = string
+  default     = "UTC"
+  nullable    = false
+}
+
+variable "flexible_time_window_minutes" {
+  description = "Minutes after the scheduled time within which Scheduler may start the run (spreads load); 0 starts it on time. The missed-run window grows by as much."
+  type        = number
+  default     = 0
+  nullable    = false
+}
+
 variable "schedule_enabled" {
-  description = "Whether the schedule rule runs the task. Alerting stays on either way."
+  description = "Whether the schedule runs the task (its state ENABLED or DISABLED). Alerting stays on either way."
   type        = bool
   default     = true
   nullable    = false
@@ -238,7 +252,7 @@ variable "platform_version" {
 }
 
 variable "retry_policy" {
-  description = "How long and how often EventBridge retries a RunTask that fails (e.g. capacity); after that the event goes to the dead-letter queue."
+  description = "How long and how often Scheduler retries a RunTask that fails (e.g. capacity); after that the run goes to the dead-letter queue."
   type = object({
     maximum_event_age_in_seconds = optional(number, 3600)
     maximum_retry_attempts       = optional(number, 3)
@@ -254,7 +268,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from a rate() schedule as the interval plus 2 hours (14 for rate(12 hours)), and uses 26 for a cron() schedule."
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. An at() schedule gets no missed-run alarm."
   type        = number
   default     = null
 }

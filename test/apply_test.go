@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -195,17 +196,31 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 		}
 	}
 
-	// Schedule: the rule and its ECS target without a public IP.
-	ebc := eventbridge.NewFromConfig(cfg)
-	r, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id)})
+	// Schedule: EventBridge Scheduler, its ECS target in private subnets,
+	// retries, dead letters and key; the role trusted by this schedule only.
+	sc := scheduler.NewFromConfig(cfg)
+	sched, err := sc.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(id)})
 	require.NoError(t, err)
-	assert.Equal(t, "rate(12 hours)", aws.ToString(r.ScheduleExpression))
-	targets, err := ebc.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(id)})
-	require.NoError(t, err)
-	require.Len(t, targets.Targets, 1)
-	net := targets.Targets[0].EcsParameters.NetworkConfiguration.AwsvpcConfiguration
+	assert.Equal(t, "rate(12 hours)", aws.ToString(sched.ScheduleExpression))
+	assert.Equal(t, "ENABLED", string(sched.State))
+	assert.Equal(t, "FLEXIBLE", string(sched.FlexibleTimeWindow.Mode))
+	assert.EqualValues(t, 15, aws.ToInt32(sched.FlexibleTimeWindow.MaximumWindowInMinutes))
+	assert.True(t, strings.HasPrefix(aws.ToString(sched.KmsKeyArn), "arn:aws:kms:"), "schedule encrypted with a customer-managed key")
+	target := sched.Target
+	assert.True(t, strings.HasSuffix(aws.ToString(target.RoleArn), ":role/"+id+"-scheduler"))
+	assert.True(t, strings.HasSuffix(aws.ToString(target.Arn), ":cluster/"+id))
+	assert.True(t, strings.HasSuffix(aws.ToString(target.DeadLetterConfig.Arn), ":"+id+"-dead-letter"))
+	assert.EqualValues(t, 5, aws.ToInt32(target.RetryPolicy.MaximumRetryAttempts))
+	net := target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration
 	assert.Equal(t, "DISABLED", string(net.AssignPublicIp))
-	assert.NotNil(t, targets.Targets[0].DeadLetterConfig, "dead-letter queue")
+	assert.Equal(t, []string{testSubnet}, net.Subnets)
+	assert.Equal(t, "FARGATE", string(target.EcsParameters.LaunchType))
+
+	// The failure rule stays an EventBridge rule (task state changes arrive on the bus).
+	ebc := eventbridge.NewFromConfig(cfg)
+	failed, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id + "-failed")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(failed.EventPattern), "ECS Task State Change")
 
 	// Log group: encrypted with our key, kept 731 days.
 	logc := cloudwatchlogs.NewFromConfig(cfg)
