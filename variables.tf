@@ -69,10 +69,10 @@ variable "rds_iam_auth" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel)."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel). `jobs` defaults to 1, as the task's --jobs does; raise it with the task's vCPUs for the directory format."
   type = object({
     format = optional(string, "custom")
-    jobs   = optional(number, 4)
+    jobs   = optional(number, 1)
   })
   default  = {}
   nullable = false

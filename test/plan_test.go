@@ -1,11 +1,16 @@
 package test
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/config"
 )
 
 // TestCompletePlan plans examples/complete (both accounts, every notable
@@ -87,6 +92,17 @@ func TestMinimalPlan(t *testing.T) {
 	assert.Equal(t, "1024", td["cpu"])
 	assert.Equal(t, "2048", td["memory"])
 	assert.Equal(t, "advana-export", td["family"])
+	// The module's defaults are the task's own: a caller who sets nothing gets
+	// what `advana-export --help` says.
+	var defs []containerDef
+	require.NoError(t, json.Unmarshal([]byte(td["container_definitions"].(string)), &defs))
+	for _, d := range defs {
+		for _, e := range d.Environment {
+			if e.Name == config.EnvJobs {
+				assert.Equal(t, strconv.Itoa(config.DefaultJobs), e.Value, "dump.jobs default equals --jobs default")
+			}
+		}
+	}
 	alarm := resource(t, plan, sched+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.EqualValues(t, 14, alarm["evaluation_periods"], "rate(12 hours) + 2 h")
 	assert.Equal(t, "breaching", alarm["treat_missing_data"])

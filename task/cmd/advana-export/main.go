@@ -1,6 +1,6 @@
 // Command advana-export exports a PostgreSQL database with pg_dump into a
 // KMS-encrypted S3 bucket, writing a manifest only after every object is in
-// place. Subcommands: export (default), prepare-scratch, version. Exit codes are decided here
+// place. Subcommands: export (default), prepare-scratch, version, help. Exit codes are decided here
 // and nowhere else: 0 success, 2 configuration, 3 database/dump,
 // 4 storage/upload, 5 interrupted.
 package main
@@ -35,8 +35,15 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "export"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			cmd, args = "help", args[1:]
+		case a == "-version" || a == "--version":
+			cmd, args = "version", args[1:]
+		case len(a) > 0 && a[0] != '-':
+			cmd, args = a, args[1:]
+		}
 	}
 	switch cmd {
 	case "export":
@@ -50,18 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		usage(stdout)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "advana-export: unknown command %q\n", cmd)
-		usage(stderr)
+		fmt.Fprintf(stderr, "advana-export: unknown command %q (advana-export --help lists them)\n", cmd)
 		return exitConfig
 	}
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: advana-export [command] [flags]
-
-commands:
-  export            dump the database into S3 (default; "advana-export export -h" lists flags)
-  prepare-scratch   as root: hand the scratch volume to the export user (the permissions-init container)
-  version           print the version
-`)
 }
