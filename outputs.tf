@@ -18,6 +18,21 @@ output "kms_key_arn" {
   value       = module.bucket.kms_key_arn
 }
 
+output "kms_key_id" {
+  description = "Id of the KMS key that encrypts exports and the task's logs."
+  value       = module.bucket.kms_key_id
+}
+
+output "kms_key_alias_name" {
+  description = "Alias of the exports' KMS key (`alias/<name>/exports`)."
+  value       = module.bucket.kms_key_alias
+}
+
+output "kms_key_alias_arn" {
+  description = "ARN of the exports' KMS key alias (what the task is given)."
+  value       = module.bucket.kms_key_alias_arn
+}
+
 output "task_definition_arn" {
   description = "ARN (with revision) of the export task definition."
   value       = module.task.task_definition_arn
@@ -33,9 +48,19 @@ output "task_role_arn" {
   value       = module.task.task_role_arn
 }
 
+output "task_role_name" {
+  description = "Name of the task role (attach extra policies to it by name)."
+  value       = module.task.task_role_name
+}
+
 output "execution_role_arn" {
   description = "ARN of the execution role (image pull, logs, database secret)."
   value       = module.task.execution_role_arn
+}
+
+output "execution_role_name" {
+  description = "Name of the execution role."
+  value       = module.task.execution_role_name
 }
 
 output "scheduler_role_arn" {
@@ -43,9 +68,19 @@ output "scheduler_role_arn" {
   value       = module.schedule.scheduler_role_arn
 }
 
+output "scheduler_role_name" {
+  description = "Name of the role EventBridge Scheduler runs the task with."
+  value       = module.schedule.scheduler_role_name
+}
+
 output "replication_role_arn" {
   description = "ARN of the S3 replication role. The partner's bucket and key policies must trust exactly this role."
   value       = module.bucket.replication_role_arn
+}
+
+output "replication_role_name" {
+  description = "Name of the S3 replication role."
+  value       = module.bucket.replication_role_name
 }
 
 output "log_group_name" {
@@ -53,9 +88,19 @@ output "log_group_name" {
   value       = module.task.log_group_name
 }
 
+output "log_group_arn" {
+  description = "ARN of the task's log group (for subscription filters and log readers' policies)."
+  value       = module.task.log_group_arn
+}
+
 output "cluster_arn" {
   description = "ARN of the ECS cluster the task runs on (given or created)."
   value       = module.schedule.cluster_arn
+}
+
+output "cluster_name" {
+  description = "Name of the ECS cluster the task runs on (given or created)."
+  value       = module.schedule.cluster_name
 }
 
 output "schedule_arn" {
@@ -73,14 +118,39 @@ output "failure_rule_arn" {
   value       = module.schedule.failure_rule_arn
 }
 
+output "failure_rule_name" {
+  description = "Name of the EventBridge rule that alerts on a failed run."
+  value       = module.schedule.failure_rule_name
+}
+
 output "missed_run_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows."
+  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows (null for an at() schedule)."
   value       = module.schedule.missed_run_alarm_arn
+}
+
+output "missed_run_alarm_name" {
+  description = "Name of the missed-run alarm (null for an at() schedule)."
+  value       = module.schedule.missed_run_alarm_name
+}
+
+output "missed_run_alarm_hours" {
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule)."
+  value       = module.schedule.missed_run_alarm_hours
 }
 
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic that receives alerts (subscribe your on-call here)."
   value       = module.schedule.alarm_topic_arn
+}
+
+output "alarm_topic_name" {
+  description = "Name of the SNS topic that receives alerts."
+  value       = module.schedule.alarm_topic_name
+}
+
+output "schedule_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the schedule, its dead-letter queue and the alert topic (subscribers reading the queue need it)."
+  value       = module.schedule.kms_key_arn
 }
 
 output "dead_letter_queue_arn" {

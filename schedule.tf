@@ -20,6 +20,9 @@ module "schedule" {
   alarm_topic_arn        = var.alarm_topic_arn
   missed_run_alarm_hours = var.missed_run_alarm_hours
 
+  role_name = var.iam_role_names.scheduler
+  role_path = var.iam_role_path
+
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags
 }

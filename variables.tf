@@ -273,6 +273,25 @@ variable "missed_run_alarm_hours" {
   default     = null
 }
 
+variable "iam_role_path" {
+  description = "IAM path of every role the module creates (task, execution, scheduler, replication), e.g. `/service-roles/`."
+  type        = string
+  default     = "/"
+  nullable    = false
+}
+
+variable "iam_role_names" {
+  description = "Names of the roles the module creates, each defaulting to `<name>-task`, `<name>-execution`, `<name>-scheduler`, `<name>-replication` (for an organisation's naming rules)."
+  type = object({
+    task        = optional(string)
+    execution   = optional(string)
+    scheduler   = optional(string)
+    replication = optional(string)
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
   type        = string

@@ -54,6 +54,10 @@ func TestRootInputValidation(t *testing.T) {
 			v["database"] = map[string]interface{}{"sslmode": "disable"}
 		}, "database.sslmode must be require, verify-ca or verify-full"},
 		{"secret ARN malformed", func(v map[string]interface{}) { v["db_secret_arn"] = "advana/db" }, "db_secret_arn must be a Secrets Manager secret ARN"},
+		{"role path without slashes", func(v map[string]interface{}) { v["iam_role_path"] = "service-roles" }, "role_path must start and end with '/'"},
+		{"role name too long", func(v map[string]interface{}) {
+			v["iam_role_names"] = map[string]interface{}{"scheduler": strings.Repeat("r", 65)}
+		}, "role_name must be 1-64 characters"},
 		{"subnet id malformed", func(v map[string]interface{}) { v["subnet_ids"] = []string{"10.0.0.0/24"} }, "subnet_ids must be a non-empty list of subnet ids"},
 	}
 	for _, tc := range cases {

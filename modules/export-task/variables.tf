@@ -255,3 +255,37 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "task_role_name" {
+  description = "Name of the task role (what the export program runs as). Null names it `<name>-task`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.task_role_name, "-")))
+    error_message = "task_role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "execution_role_name" {
+  description = "Name of the execution role (image pull, logs, database secret). Null names it `<name>-execution`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.execution_role_name, "-")))
+    error_message = "execution_role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the task and execution roles (e.g. `/service-roles/`)."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with '/' (e.g. / or /service-roles/), at most 512 characters."
+  }
+}
