@@ -92,7 +92,7 @@ $(TFSEC):
 	mv bin/.tfsec-build/tfsec $@ && rmdir bin/.tfsec-build
 
 # tfsec prints only a notice about its move to Trivy on stderr; findings and errors go to stdout.
-scan: $(TFSEC) ## tfsec over the module, every submodule and example: zero findings (suppressions in README's security table)
+scan: $(TFSEC) ## tfsec over the module, every submodule and example: zero findings (suppressions in docs/review.md's exceptions table)
 	@set -e; for d in $(TF_DIRS); do \
 		[ -n "$$(ls $$d/*.tf 2>/dev/null)" ] || continue; \
 		echo "tfsec $$d"; \

@@ -42,3 +42,8 @@ output "partner_kms_key_arn" {
   description = "The partner's replica key."
   value       = module.advana.kms_key_arn
 }
+
+output "advana_export" {
+  description = "Every output of the export module, for the operating commands."
+  value       = module.advana_export
+}
