@@ -20,7 +20,8 @@ module "bucket" {
 
   replication_enabled   = true
   replication           = var.replication
-  replication_role_name = "${var.name}-replication"
+  replication_role_name = coalesce(var.iam_role_names.replication, "${var.name}-replication")
+  replication_role_path = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags

@@ -18,6 +18,21 @@ output "kms_key_arn" {
   value       = module.bucket.kms_key_arn
 }
 
+output "kms_key_id" {
+  description = "Id of the KMS key that encrypts exports and the task's logs."
+  value       = module.bucket.kms_key_id
+}
+
+output "kms_key_alias_name" {
+  description = "Alias of the exports' KMS key (`alias/<name>/exports`)."
+  value       = module.bucket.kms_key_alias
+}
+
+output "kms_key_alias_arn" {
+  description = "ARN of the exports' KMS key alias (what the task is given)."
+  value       = module.bucket.kms_key_alias_arn
+}
+
 output "task_definition_arn" {
   description = "ARN (with revision) of the export task definition."
   value       = module.task.task_definition_arn
@@ -33,14 +48,29 @@ output "task_role_arn" {
   value       = module.task.task_role_arn
 }
 
+output "task_role_name" {
+  description = "Name of the task role (attach extra policies to it by name)."
+  value       = module.task.task_role_name
+}
+
 output "execution_role_arn" {
   description = "ARN of the execution role (image pull, logs, database secret)."
   value       = module.task.execution_role_arn
 }
 
-output "events_role_arn" {
-  description = "ARN of the role EventBridge runs the task with."
-  value       = module.schedule.events_role_arn
+output "execution_role_name" {
+  description = "Name of the execution role."
+  value       = module.task.execution_role_name
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the role EventBridge Scheduler runs the task with."
+  value       = module.schedule.scheduler_role_arn
+}
+
+output "scheduler_role_name" {
+  description = "Name of the role EventBridge Scheduler runs the task with."
+  value       = module.schedule.scheduler_role_name
 }
 
 output "replication_role_arn" {
@@ -48,9 +78,19 @@ output "replication_role_arn" {
   value       = module.bucket.replication_role_arn
 }
 
+output "replication_role_name" {
+  description = "Name of the S3 replication role."
+  value       = module.bucket.replication_role_name
+}
+
 output "log_group_name" {
   description = "CloudWatch Logs group of the task (JSON events, one per line)."
   value       = module.task.log_group_name
+}
+
+output "log_group_arn" {
+  description = "ARN of the task's log group (for subscription filters and log readers' policies)."
+  value       = module.task.log_group_arn
 }
 
 output "cluster_arn" {
@@ -58,9 +98,19 @@ output "cluster_arn" {
   value       = module.schedule.cluster_arn
 }
 
-output "schedule_rule_arn" {
-  description = "ARN of the EventBridge rule that runs the export."
-  value       = module.schedule.rule_arn
+output "cluster_name" {
+  description = "Name of the ECS cluster the task runs on (given or created)."
+  value       = module.schedule.cluster_name
+}
+
+output "schedule_arn" {
+  description = "ARN of the EventBridge Scheduler schedule that runs the export."
+  value       = module.schedule.schedule_arn
+}
+
+output "schedule_name" {
+  description = "Name of the schedule (default schedule group): `aws scheduler get-schedule --name`."
+  value       = module.schedule.schedule_name
 }
 
 output "failure_rule_arn" {
@@ -68,9 +118,24 @@ output "failure_rule_arn" {
   value       = module.schedule.failure_rule_arn
 }
 
+output "failure_rule_name" {
+  description = "Name of the EventBridge rule that alerts on a failed run."
+  value       = module.schedule.failure_rule_name
+}
+
 output "missed_run_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows."
+  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows (null for an at() schedule)."
   value       = module.schedule.missed_run_alarm_arn
+}
+
+output "missed_run_alarm_name" {
+  description = "Name of the missed-run alarm (null for an at() schedule)."
+  value       = module.schedule.missed_run_alarm_name
+}
+
+output "missed_run_alarm_hours" {
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule)."
+  value       = module.schedule.missed_run_alarm_hours
 }
 
 output "alarm_topic_arn" {
@@ -78,9 +143,24 @@ output "alarm_topic_arn" {
   value       = module.schedule.alarm_topic_arn
 }
 
+output "alarm_topic_name" {
+  description = "Name of the SNS topic that receives alerts."
+  value       = module.schedule.alarm_topic_name
+}
+
+output "schedule_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the schedule, its dead-letter queue and the alert topic (subscribers reading the queue need it)."
+  value       = module.schedule.kms_key_arn
+}
+
 output "dead_letter_queue_arn" {
-  description = "ARN of the SQS queue that keeps events EventBridge could not deliver."
+  description = "ARN of the SQS dead-letter queue: runs Scheduler could not start, alerts EventBridge could not deliver."
   value       = module.schedule.dead_letter_queue_arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the SQS dead-letter queue (for `aws sqs receive-message`)."
+  value       = module.schedule.dead_letter_queue_url
 }
 
 output "partner" {

@@ -1,14 +1,16 @@
 module "schedule" {
   source = "./modules/schedule"
 
-  name                = var.name
-  schedule_expression = var.schedule_expression
-  enabled             = var.schedule_enabled
-  cluster_arn         = var.cluster_arn
-  platform_version    = var.platform_version
-  subnet_ids          = var.subnet_ids
-  security_group_ids  = var.security_group_ids
-  retry_policy        = var.retry_policy
+  name                         = var.name
+  schedule_expression          = var.schedule_expression
+  schedule_timezone            = var.schedule_timezone
+  flexible_time_window_minutes = var.flexible_time_window_minutes
+  enabled                      = var.schedule_enabled
+  cluster_arn                  = var.cluster_arn
+  platform_version             = var.platform_version
+  subnet_ids                   = var.subnet_ids
+  security_group_ids           = var.security_group_ids
+  retry_policy                 = var.retry_policy
 
   task_definition_arn = module.task.task_definition_arn
   task_role_arn       = module.task.task_role_arn
@@ -19,6 +21,8 @@ module "schedule" {
   missed_run_alarm_hours = var.missed_run_alarm_hours
 
   kms_key_administrator_arns = var.kms_key_administrator_arns
+  role_name                  = var.iam_role_names.scheduler
+  role_path                  = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags

@@ -29,6 +29,10 @@ module "task" {
   log_group_name     = local.log_group_name
   log_retention_days = var.log_retention_days
 
+  task_role_name      = var.iam_role_names.task
+  execution_role_name = var.iam_role_names.execution
+  role_path           = var.iam_role_path
+
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = var.tags
 }

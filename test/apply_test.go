@@ -3,6 +3,8 @@ package test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +65,9 @@ func TestCompleteApply(t *testing.T) {
 	// Read back through the AWS SDK.
 	assertAppliedInAWS(t, id, terraform.Output(t, opts, "kms_key_arn"), terraform.Output(t, opts, "partner_kms_key_arn"))
 
+	// The operating guide's commands, from this root as a caller runs them.
+	runOperatingGuide(t, dir, opts, id)
+
 	// Plan again: nothing may change except the emulator's known gaps.
 	opts.PlanFilePath = filepath.Join(dir, "after-apply.tfplan")
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
@@ -102,6 +108,78 @@ func TestMinimalApply(t *testing.T) {
 		"the first apply gives the partner the role their policies name")
 
 	runDeployedExport(t, opts, false)
+}
+
+// runOperatingGuide runs every block of docs/operating.md marked for this
+// test with bash from the applied root, the AWS CLI pointed at the emulator.
+// The guide's commands read the module's outputs the way a caller's root
+// does (an output passing module.advana_export on), so a renamed output
+// fails here.
+//
+// One call is intercepted: moto's RunTask fails (HTTP 500) on a task
+// definition whose containers set no memory of their own, which Fargate does
+// not need, so `aws ecs run-task` is answered by a shim that records its
+// arguments; the test checks them instead. Every other command is the real
+// AWS CLI against moto.
+func runOperatingGuide(t *testing.T, dir string, opts *terraform.Options, id string) {
+	t.Helper()
+	realAWS, err := exec.LookPath("aws")
+	require.NoError(t, err, "the AWS CLI (aws) is needed to run docs/operating.md")
+	shimDir := t.TempDir()
+	runTaskArgs := filepath.Join(shimDir, "run-task.args")
+	shim := "#!/bin/bash\n" +
+		"if [ \"$1 $2\" = \"ecs run-task\" ]; then printf '%s\\n' \"$@\" > " + runTaskArgs + "; echo arn:aws:ecs:us-east-1:123456789012:task/shim/0; exit 0; fi\n" +
+		"exec " + realAWS + " \"$@\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(shimDir, "aws"), []byte(shim), 0o755))
+
+	env := []string{"PATH=" + shimDir + ":" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+		"AWS_ENDPOINT_URL=" + moto.Endpoint, "AWS_DEFAULT_REGION=" + testenv.MotoRegion, "AWS_PAGER="}
+	for k, v := range opts.EnvVars {
+		env = append(env, k+"="+v)
+	}
+	var outputs []string
+	for _, b := range blocksRunBy(t, "docs/operating.md", "TestCompleteApply") {
+		if b.Lang == "hcl" {
+			// The output the commands read: examples/complete declares it as written.
+			outputs, err := os.ReadFile(filepath.Join(dir, "outputs.tf"))
+			require.NoError(t, err)
+			assert.Contains(t, string(outputs), b.Body, "%s:%d is not in examples/complete/outputs.tf", b.File, b.Line)
+			continue
+		}
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", b.Body)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s:%d failed:\n%s\n%s", b.File, b.Line, b.Body, out)
+		outputs = append(outputs, string(out))
+	}
+	assert.Contains(t, strings.Join(outputs, "\n"), id+"-exports", "the guide's mod reads the bucket name")
+
+	// run-task got the cluster, the task definition and the schedule's network.
+	raw, err := os.ReadFile(runTaskArgs)
+	require.NoError(t, err, "the guide never called aws ecs run-task")
+	args := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	arg := func(name string) string {
+		for i, a := range args {
+			if a == name && i+1 < len(args) {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	assert.Equal(t, terraform.Output(t, opts, "task_definition_arn"), arg("--task-definition"))
+	assert.True(t, strings.HasSuffix(arg("--cluster"), ":cluster/"+id), "cluster %q", arg("--cluster"))
+	assert.Equal(t, "FARGATE", arg("--launch-type"))
+	var network struct {
+		Awsvpc struct {
+			Subnets        []string `json:"subnets"`
+			SecurityGroups []string `json:"securityGroups"`
+			AssignPublicIP string   `json:"assignPublicIp"`
+		} `json:"awsvpcConfiguration"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(arg("--network-configuration")), &network), "network configuration %q", arg("--network-configuration"))
+	assert.Equal(t, []string{testSubnet}, network.Awsvpc.Subnets)
+	assert.Equal(t, []string{testSG}, network.Awsvpc.SecurityGroups)
+	assert.Equal(t, "DISABLED", network.Awsvpc.AssignPublicIP)
 }
 
 // assertNoDrift fails on every planned change that is not a listed moto gap.
@@ -287,17 +365,31 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 		}
 	}
 
-	// Schedule: the rule and its ECS target without a public IP.
-	ebc := eventbridge.NewFromConfig(cfg)
-	r, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id)})
+	// Schedule: EventBridge Scheduler, its ECS target in private subnets,
+	// retries, dead letters and key; the role trusted by this schedule only.
+	sc := scheduler.NewFromConfig(cfg)
+	sched, err := sc.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(id)})
 	require.NoError(t, err)
-	assert.Equal(t, "rate(12 hours)", aws.ToString(r.ScheduleExpression))
-	targets, err := ebc.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(id)})
-	require.NoError(t, err)
-	require.Len(t, targets.Targets, 1)
-	net := targets.Targets[0].EcsParameters.NetworkConfiguration.AwsvpcConfiguration
+	assert.Equal(t, "rate(12 hours)", aws.ToString(sched.ScheduleExpression))
+	assert.Equal(t, "ENABLED", string(sched.State))
+	assert.Equal(t, "FLEXIBLE", string(sched.FlexibleTimeWindow.Mode))
+	assert.EqualValues(t, 15, aws.ToInt32(sched.FlexibleTimeWindow.MaximumWindowInMinutes))
+	assert.True(t, strings.HasPrefix(aws.ToString(sched.KmsKeyArn), "arn:aws:kms:"), "schedule encrypted with a customer-managed key")
+	target := sched.Target
+	assert.True(t, strings.HasSuffix(aws.ToString(target.RoleArn), ":role/"+id+"-scheduler"))
+	assert.True(t, strings.HasSuffix(aws.ToString(target.Arn), ":cluster/"+id))
+	assert.True(t, strings.HasSuffix(aws.ToString(target.DeadLetterConfig.Arn), ":"+id+"-dead-letter"))
+	assert.EqualValues(t, 5, aws.ToInt32(target.RetryPolicy.MaximumRetryAttempts))
+	net := target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration
 	assert.Equal(t, "DISABLED", string(net.AssignPublicIp))
-	assert.NotNil(t, targets.Targets[0].DeadLetterConfig, "dead-letter queue")
+	assert.Equal(t, []string{testSubnet}, net.Subnets)
+	assert.Equal(t, "FARGATE", string(target.EcsParameters.LaunchType))
+
+	// The failure rule stays an EventBridge rule (task state changes arrive on the bus).
+	ebc := eventbridge.NewFromConfig(cfg)
+	failed, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id + "-failed")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(failed.EventPattern), "ECS Task State Change")
 
 	// Log group: encrypted with our key, kept 731 days.
 	logc := cloudwatchlogs.NewFromConfig(cfg)

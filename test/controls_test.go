@@ -71,14 +71,14 @@ func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule s
 	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")
 	assert.GreaterOrEqual(t, logs["retention_in_days"].(float64), minRetention, "log retention")
 
-	sched := resource(t, plan, schedMod+".aws_cloudwatch_event_rule.this")
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
 	assert.Equal(t, wantSchedule, sched["schedule_expression"])
-	target := resource(t, plan, schedMod+".aws_cloudwatch_event_target.this")
-	assert.Equal(t, false, at(target, "ecs_target", 0, "network_configuration", 0, "assign_public_ip"), "no public IP")
-	assert.Equal(t, "FARGATE", at(target, "ecs_target", 0, "launch_type"))
-	assert.NotEmpty(t, at(target, "retry_policy", 0, "maximum_retry_attempts"), "retry policy")
+	assert.Equal(t, false, at(sched, "target", 0, "ecs_parameters", 0, "network_configuration", 0, "assign_public_ip"), "no public IP")
+	assert.Equal(t, "FARGATE", at(sched, "target", 0, "ecs_parameters", 0, "launch_type"))
+	assert.NotEmpty(t, at(sched, "target", 0, "retry_policy", 0, "maximum_retry_attempts"), "retry policy")
+	assert.NotNil(t, at(sched, "target", 0, "dead_letter_config", 0), "dead-letter queue")
 
-	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run")
+	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.Equal(t, "breaching", alarm["treat_missing_data"], "missing successes breach")
 	filter := resource(t, plan, schedMod+".aws_cloudwatch_log_metric_filter.succeeded")
 	assert.Equal(t, `{ $.event = "export_succeeded" }`, filter["pattern"])
@@ -103,7 +103,10 @@ func assertFailureAlert(t *testing.T, plan *terraform.PlanStruct) {
 	assert.NotEmpty(t, topic["kms_master_key_id"], "alert topic is KMS-encrypted")
 	queue := resource(t, plan, schedMod+".aws_sqs_queue.this")
 	assert.NotEmpty(t, queue["kms_master_key_id"], "dead-letter queue is KMS-encrypted")
-	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run")
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
+	assert.Equal(t, queue["arn"], at(sched, "target", 0, "dead_letter_config", 0, "arn"), "missed starts go to the dead-letter queue")
+	assert.Equal(t, resource(t, plan, schedMod+".module.kms.aws_kms_key.this")["arn"], sched["kms_key_arn"], "schedule encrypted with the module's key")
+	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.Equal(t, []interface{}{topic["arn"]}, alarm["alarm_actions"], "missed runs go to the alert topic")
 }
 
@@ -155,8 +158,17 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 		}
 	}
 
-	// Events role: RunTask on this family in this cluster; PassRole on exactly the two task roles.
-	events := policyStatements(t, "events role", resource(t, plan, schedMod+".aws_iam_role_policy.events")["policy"].(string))
+	// Scheduler role: trusted by this schedule only; RunTask on this family in
+	// this cluster; PassRole on exactly the two task roles; dead letters to its queue.
+	schedARN := resource(t, plan, schedMod+".aws_scheduler_schedule.this")["arn"].(string)
+	schedRole := resource(t, plan, schedMod+".aws_iam_role.scheduler")
+	trust := policyStatements(t, "scheduler trust", schedRole["assume_role_policy"].(string))
+	require.Len(t, trust, 1)
+	assert.Equal(t, []string{"scheduler.amazonaws.com"}, trust[0].Principals)
+	assert.Equal(t, []string{schedARN}, trust[0].Condition["ArnEquals"]["aws:SourceArn"], "trust limited to the schedule")
+	assert.Regexp(t, `^[0-9]{12}$`, strings.Join(trust[0].Condition["StringEquals"]["aws:SourceAccount"], ""))
+	queueARN := resource(t, plan, schedMod+".aws_sqs_queue.this")["arn"].(string)
+	events := policyStatements(t, "scheduler role", resource(t, plan, schedMod+".aws_iam_role_policy.scheduler")["policy"].(string))
 	cluster := resource(t, plan, schedMod+".aws_ecs_cluster.this[0]")["arn"].(string)
 	for _, st := range events {
 		switch {
@@ -167,6 +179,8 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 			require.Len(t, st.Resources, 1)
 			assert.Regexp(t, `:task-definition/[a-z0-9-]+:\*$`, st.Resources[0])
 			assert.Equal(t, []string{cluster}, st.Condition["ArnEquals"]["ecs:cluster"])
+		case slices.Contains(st.Actions, "sqs:SendMessage"):
+			assert.Equal(t, []string{queueARN}, st.Resources, "dead letters to its own queue")
 		}
 	}
 

@@ -3,11 +3,14 @@ package test
 import (
 	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/config"
 )
 
 // TestCompletePlan plans examples/complete (both accounts, every notable
@@ -39,12 +42,15 @@ func TestCompletePlan(t *testing.T) {
 	assert.Equal(t, "ARM64", at(td, "runtime_platform", 0, "cpu_architecture"))
 	logging := resource(t, plan, srcBucket+".aws_s3_bucket_logging.this[0]")
 	assert.Equal(t, id+"-access-logs", logging["target_bucket"])
-	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run")
+	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.EqualValues(t, 14, alarm["evaluation_periods"])
 	assert.EqualValues(t, 3600, alarm["period"])
-	target := resource(t, plan, schedMod+".aws_cloudwatch_event_target.this")
-	assert.Equal(t, "1.4.0", at(target, "ecs_target", 0, "platform_version"))
-	assert.Equal(t, []interface{}{testSubnet}, at(target, "ecs_target", 0, "network_configuration", 0, "subnets"))
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
+	assert.Equal(t, "FLEXIBLE", at(sched, "flexible_time_window", 0, "mode"))
+	assert.EqualValues(t, 15, at(sched, "flexible_time_window", 0, "maximum_window_in_minutes"))
+	target := at(sched, "target", 0).(map[string]interface{})
+	assert.Equal(t, "1.4.0", at(target, "ecs_parameters", 0, "platform_version"))
+	assert.Equal(t, []interface{}{testSubnet}, at(target, "ecs_parameters", 0, "network_configuration", 0, "subnets"))
 	assert.EqualValues(t, 5, at(target, "retry_policy", 0, "maximum_retry_attempts"))
 	assert.NotNil(t, at(target, "dead_letter_config", 0), "dead-letter queue")
 
@@ -89,8 +95,11 @@ func TestMinimalPlan(t *testing.T) {
 		task   = "module.advana_export.module.task"
 		sched  = "module.advana_export.module.schedule"
 	)
-	assert.Equal(t, "rate(12 hours)", resource(t, plan, sched+".aws_cloudwatch_event_rule.this")["schedule_expression"])
-	assert.Equal(t, "ENABLED", resource(t, plan, sched+".aws_cloudwatch_event_rule.this")["state"])
+	schedule := resource(t, plan, sched+".aws_scheduler_schedule.this")
+	assert.Equal(t, "rate(12 hours)", schedule["schedule_expression"])
+	assert.Equal(t, "UTC", schedule["schedule_expression_timezone"])
+	assert.Equal(t, "ENABLED", schedule["state"])
+	assert.Equal(t, "OFF", at(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
 	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this")["retention_in_days"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"])
@@ -99,7 +108,18 @@ func TestMinimalPlan(t *testing.T) {
 	assert.Equal(t, "1024", td["cpu"])
 	assert.Equal(t, "2048", td["memory"])
 	assert.Equal(t, "advana-export", td["family"])
-	alarm := resource(t, plan, sched+".aws_cloudwatch_metric_alarm.missed_run")
+	// The module's defaults are the task's own: a caller who sets nothing gets
+	// what `advana-export --help` says.
+	var defs []containerDef
+	require.NoError(t, json.Unmarshal([]byte(td["container_definitions"].(string)), &defs))
+	for _, d := range defs {
+		for _, e := range d.Environment {
+			if e.Name == config.EnvJobs {
+				assert.Equal(t, strconv.Itoa(config.DefaultJobs), e.Value, "dump.jobs default equals --jobs default")
+			}
+		}
+	}
+	alarm := resource(t, plan, sched+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.EqualValues(t, 14, alarm["evaluation_periods"], "rate(12 hours) + 2 h")
 	assert.Equal(t, "breaching", alarm["treat_missing_data"])
 	terraform.RequirePlannedValuesMapKeyExists(t, plan, sched+".aws_ecs_cluster.this[0]")

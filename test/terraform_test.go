@@ -16,7 +16,7 @@ import (
 
 // The AWS services the modules use; each gets the emulator's endpoint.
 var motoServices = []string{
-	"cloudwatch", "ec2", "ecs", "events", "iam", "kms", "logs", "rds", "s3", "secretsmanager", "sns", "sqs", "sts",
+	"cloudwatch", "ec2", "ecs", "events", "iam", "kms", "logs", "rds", "s3", "scheduler", "secretsmanager", "sns", "sqs", "sts",
 }
 
 // Fake but well-formed inputs for what a real deployment takes from elsewhere.

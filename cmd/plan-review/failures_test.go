@@ -37,6 +37,9 @@ func TestEachCheckCanFail(t *testing.T) {
 		{"a public-access flag off", onFirst("aws_s3_bucket_public_access_block", func(a map[string]any) {
 			a["restrict_public_buckets"] = false
 		}), "no-public-access"},
+		{"scheduled task with a public IP", onFirst("aws_scheduler_schedule", func(a map[string]any) {
+			dig(a, "target", 0, "ecs_parameters", 0, "network_configuration", 0).(map[string]any)["assign_public_ip"] = true
+		}), "no-public-access"},
 		{"container without read-only root", onContainer("export", func(c map[string]any) {
 			c["readonlyRootFilesystem"] = false
 		}), "containers"},

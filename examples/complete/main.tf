@@ -65,16 +65,18 @@ module "advana_export" {
     replication_time_control = true
   }
 
-  # Schedule: twice a day, on a cluster of our own (null creates one).
-  schedule_expression    = "rate(12 hours)"
-  schedule_enabled       = true
-  cluster_arn            = var.cluster_arn
-  subnet_ids             = var.subnet_ids
-  security_group_ids     = var.security_group_ids
-  platform_version       = "1.4.0"
-  retry_policy           = { maximum_event_age_in_seconds = 3600, maximum_retry_attempts = 5 }
-  alarm_topic_arn        = var.alarm_topic_arn
-  missed_run_alarm_hours = 14
+  # Schedule: twice a day, started within 15 minutes of the hour, on a
+  # cluster of our own (null creates one).
+  schedule_expression          = "rate(12 hours)"
+  flexible_time_window_minutes = 15
+  schedule_enabled             = true
+  cluster_arn                  = var.cluster_arn
+  subnet_ids                   = var.subnet_ids
+  security_group_ids           = var.security_group_ids
+  platform_version             = "1.4.0"
+  retry_policy                 = { maximum_event_age_in_seconds = 3600, maximum_retry_attempts = 5 }
+  alarm_topic_arn              = var.alarm_topic_arn
+  missed_run_alarm_hours       = 14
 
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = local.tags

@@ -13,9 +13,9 @@ output "task_definition_arn" {
   value       = module.advana_export.task_definition_arn
 }
 
-output "schedule_rule_arn" {
-  description = "Schedule rule."
-  value       = module.advana_export.schedule_rule_arn
+output "schedule_arn" {
+  description = "EventBridge Scheduler schedule that runs the export."
+  value       = module.advana_export.schedule_arn
 }
 
 output "log_group_name" {
@@ -46,4 +46,9 @@ output "partner_kms_key_arn" {
 output "prefix" {
   description = "Key prefix of the exports in the internal bucket."
   value       = module.advana_export.prefix
+}
+
+output "advana_export" {
+  description = "Every output of the export module, for the operating commands."
+  value       = module.advana_export
 }

@@ -3,7 +3,7 @@
 // whose root filesystem is read-only, with only the task's volumes writable,
 // as the container's numeric user. Tests use it to check the contract between
 // the image, the permissions-init container and the export container
-// (docs/contract.md and the README's permissions-init section) on a plain Linux machine.
+// (docs/contract.md and docs/image.md's permissions-init section) on a plain Linux machine.
 //
 // How one container is simulated (all of it needs root; see Check):
 //

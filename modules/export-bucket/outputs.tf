@@ -32,3 +32,13 @@ output "kms_key_alias_arn" {
   description = "ARN of the bucket key's alias, known at plan time: give it to the task (export-task's kms_key_alias_arn) so a first plan shows the whole task definition."
   value       = module.bucket.kms_key_alias_arn
 }
+
+output "replication_role_name" {
+  description = "Name of the S3 replication role (null when replication is off)."
+  value       = try(aws_iam_role.replication[0].name, null)
+}
+
+output "kms_key_id" {
+  description = "Id of the bucket's customer-managed KMS key."
+  value       = module.bucket.kms_key_id
+}

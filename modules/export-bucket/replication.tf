@@ -50,6 +50,7 @@ resource "aws_iam_role" "replication" {
   count = var.replication_enabled ? 1 : 0
 
   name                 = coalesce(var.replication_role_name, substr("${var.bucket_name}-replication", 0, 64))
+  path                 = var.replication_role_path
   description          = "S3 replicates s3://${var.bucket_name}/${var.prefix}/ to the partner's account with this role"
   assume_role_policy   = data.aws_iam_policy_document.replication_trust[0].json
   permissions_boundary = var.permissions_boundary_arn

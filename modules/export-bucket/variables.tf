@@ -189,6 +189,18 @@ variable "replication_role_name" {
   }
 }
 
+variable "replication_role_path" {
+  description = "IAM path of the replication role (e.g. `/service-roles/`). The partner's policies name the role's ARN, path included."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.replication_role_path)) && length(var.replication_role_path) <= 512
+    error_message = "replication_role_path must start and end with '/' (e.g. / or /service-roles/), at most 512 characters."
+  }
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
   type        = string

@@ -62,7 +62,7 @@ locals {
           # Fargate cannot add capabilities back after "ALL", so drop every
           # Docker default except CHOWN, the one prepare-scratch needs (it
           # sets the mode while root still owns the folder: no FOWNER, and
-          # root owns what it reads: no DAC_OVERRIDE). README: permissions-init.
+          # root owns what it reads: no DAC_OVERRIDE). docs/image.md: permissions-init.
           drop = ["AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]
         }
       }

@@ -26,7 +26,8 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 }
 
 resource "aws_iam_role" "execution" {
-  name                 = "${var.name}-execution"
+  name                 = coalesce(var.execution_role_name, "${var.name}-execution")
+  path                 = var.role_path
   description          = "ECS starts the ${var.name} export task with this role: image pull, logs, database secret"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn
@@ -94,7 +95,8 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name                 = "${var.name}-task"
+  name                 = coalesce(var.task_role_name, "${var.name}-task")
+  path                 = var.role_path
   description          = "The ${var.name} export program: write exports to s3://${var.bucket_name}/${var.prefix}/"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn

@@ -32,3 +32,13 @@ output "container_names" {
   description = "Names of the init and export containers (the export container's exit code is what alerting watches)."
   value       = { init = "permissions-init", export = "export" }
 }
+
+output "task_role_name" {
+  description = "Name of the task role."
+  value       = aws_iam_role.task.name
+}
+
+output "execution_role_name" {
+  description = "Name of the execution role."
+  value       = aws_iam_role.execution.name
+}

@@ -142,7 +142,7 @@ variable "kms_key_alias_arn" {
 }
 
 variable "dump" {
-  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk) or directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel). `jobs` above 1 needs the directory format."
+  description = "How pg_dump runs: `format` custom (one archive streamed to S3, no disk), directory (`pg_dump -Fd -j jobs` on the scratch volume, files uploaded in parallel) or parquet (every table as Parquet from one snapshot). `jobs` defaults to 1, as the task's --jobs does; above 1 needs directory or parquet."
   type = object({
     format = optional(string, "custom")
     jobs   = optional(number, 1)
@@ -299,4 +299,38 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+}
+
+variable "task_role_name" {
+  description = "Name of the task role (what the export program runs as). Null names it `<name>-task`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.task_role_name, "-")))
+    error_message = "task_role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "execution_role_name" {
+  description = "Name of the execution role (image pull, logs, database secret). Null names it `<name>-execution`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.execution_role_name, "-")))
+    error_message = "execution_role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the task and execution roles (e.g. `/service-roles/`)."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with '/' (e.g. / or /service-roles/), at most 512 characters."
+  }
 }

@@ -22,3 +22,8 @@ output "kms_key_alias_arn" {
   description = "ARN of the key's alias, known at plan time."
   value       = module.kms.alias_arn
 }
+
+output "kms_key_id" {
+  description = "Id of the bucket's customer-managed KMS key."
+  value       = module.kms.key_id
+}

@@ -98,17 +98,80 @@ resource "aws_cloudwatch_log_metric_filter" "succeeded" {
   }
 }
 
+# The missed-run window follows the schedule: the longest gap between two
+# runs, plus the flexible window, plus 2 hours of slack. rate() gives the gap
+# directly; cron() gives it when its fields say which hours of which weekdays
+# run (every month, every year); anything else (day-of-month, L, #, W) needs
+# missed_run_alarm_hours. A one-time at() schedule has no gap to watch: the
+# failure rule and the dead-letter queue cover its single run.
 locals {
+  one_time = startswith(var.schedule_expression, "at(")
+
   rate = try(regex("^rate\\(([0-9]+) (minutes?|hours?|days?)\\)$", var.schedule_expression), null)
   rate_hours = local.rate == null ? null : (
     tonumber(local.rate[0]) * lookup({ minute = 1 / 60, minutes = 1 / 60, hour = 1, hours = 1, day = 24, days = 24 }, local.rate[1])
   )
-  missed_run_alarm_hours = coalesce(var.missed_run_alarm_hours, local.rate_hours == null ? 26 : min(168, ceil(local.rate_hours) + 2))
+
+  # cron(minutes hours day-of-month month day-of-week year)
+  cron       = try(regex("^cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)$", var.schedule_expression), null)
+  cron_daily = local.cron == null ? false : contains(["*", "?"], local.cron[2]) && contains(["*", "?"], local.cron[3]) && contains(["*", "?"], local.cron[5])
+
+  # The hours that run, in order: *, N, N,M,..., A-B, */S or A/S.
+  cron_hour_field = local.cron == null ? "" : local.cron[1]
+  cron_hours_raw = try(
+    local.cron_hour_field == "*" ? range(0, 24) : (
+      can(regex("^[0-9]+(,[0-9]+)*$", local.cron_hour_field)) ? [for h in split(",", local.cron_hour_field) : tonumber(h)] : (
+        can(regex("^[0-9]+-[0-9]+$", local.cron_hour_field)) ? (
+          # A range across midnight (22-2) is not read: it would count down.
+          tonumber(split("-", local.cron_hour_field)[0]) <= tonumber(split("-", local.cron_hour_field)[1]) ?
+          range(tonumber(split("-", local.cron_hour_field)[0]), tonumber(split("-", local.cron_hour_field)[1]) + 1) : null
+          ) : (
+          can(regex("^([0-9]+|\\*)/[0-9]+$", local.cron_hour_field)) ? range(try(tonumber(split("/", local.cron_hour_field)[0]), 0), 24, tonumber(split("/", local.cron_hour_field)[1])) : null
+        )
+    )),
+    null
+  )
+  # sort() orders strings: pad to two digits so the order is numeric.
+  cron_hours = local.cron_hours_raw == null ? [] : [for h in sort(distinct([for h in local.cron_hours_raw : format("%02d", h) if h >= 0 && h <= 23])) : tonumber(h)]
+
+  # The weekdays that run (1 = SUN ... 7 = SAT): *, ?, D, D,E,..., D-E.
+  weekday_numbers = { SUN = 1, MON = 2, TUE = 3, WED = 4, THU = 5, FRI = 6, SAT = 7 }
+  cron_dow_field  = local.cron == null ? "" : upper(local.cron[4])
+  cron_dow_tokens = [for d in split(",", local.cron_dow_field) : split("-", d)]
+  # A range across the week's end (FRI-MON) is not read: it would count down.
+  cron_weekdays_raw = contains(["*", "?"], local.cron_dow_field) ? range(1, 8) : try(flatten([
+    for t in local.cron_dow_tokens : range(
+      try(local.weekday_numbers[t[0]], tonumber(t[0])),
+      try(local.weekday_numbers[t[length(t) - 1]], tonumber(t[length(t) - 1])) + 1
+    ) if length(t) <= 2 && try(local.weekday_numbers[t[0]], tonumber(t[0])) <= try(local.weekday_numbers[t[length(t) - 1]], tonumber(t[length(t) - 1]))
+  ]), [])
+  cron_weekdays_readable = alltrue([for t in local.cron_dow_tokens : try(length(t) <= 2 && try(local.weekday_numbers[t[0]], tonumber(t[0])) <= try(local.weekday_numbers[t[length(t) - 1]], tonumber(t[length(t) - 1])), false)])
+  cron_weekdays          = [for d in sort(distinct([for d in local.cron_weekdays_raw : tostring(d) if d >= 1 && d <= 7])) : tonumber(d)]
+
+  # Longest gap: between runs within a day, or from a day's last run to the
+  # next run day's first (days apart, circularly over the week).
+  cron_day_gaps  = [for i, d in local.cron_weekdays : i == 0 ? d + 7 - local.cron_weekdays[length(local.cron_weekdays) - 1] : d - local.cron_weekdays[i - 1]]
+  cron_hour_gaps = [for i, h in local.cron_hours : h - local.cron_hours[i - 1] if i > 0]
+  cron_hours_ok = (local.cron_daily && length(local.cron_hours) > 0 && length(local.cron_weekdays) > 0 &&
+    alltrue([for h in(local.cron_hours_raw == null ? [] : local.cron_hours_raw) : h >= 0 && h <= 23]) &&
+    alltrue([for d in local.cron_weekdays_raw : d >= 1 && d <= 7]) &&
+  (contains(["*", "?"], local.cron_dow_field) || local.cron_weekdays_readable))
+  cron_gap_hours = local.cron_hours_ok ? max(concat(local.cron_hour_gaps, [
+    (max(local.cron_day_gaps...) - 1) * 24 + local.cron_hours[0] + 24 - local.cron_hours[length(local.cron_hours) - 1]
+  ])...) : null
+
+  schedule_gap_hours = local.rate_hours != null ? local.rate_hours : local.cron_gap_hours
+  derived_alarm_hours = local.schedule_gap_hours == null ? null : (
+    min(168, ceil(local.schedule_gap_hours + var.flexible_time_window_minutes / 60) + 2)
+  )
+  missed_run_alarm_hours = var.missed_run_alarm_hours != null ? var.missed_run_alarm_hours : local.derived_alarm_hours
 }
 
 # Hourly sums of successes; an hour with none (missing data) breaches, and
 # the alarm fires after missed_run_alarm_hours such hours in a row.
 resource "aws_cloudwatch_metric_alarm" "missed_run" {
+  count = local.one_time ? 0 : 1
+
   alarm_name          = local.alarm_name
   alarm_description   = "No ${var.name} export has succeeded for ${local.missed_run_alarm_hours} hours (schedule ${var.schedule_expression})."
   namespace           = aws_cloudwatch_log_metric_filter.succeeded.metric_transformation[0].namespace
@@ -123,4 +186,16 @@ resource "aws_cloudwatch_metric_alarm" "missed_run" {
   alarm_actions       = [local.topic_arn]
   ok_actions          = [local.topic_arn]
   tags                = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.missed_run_alarm_hours != null
+      error_message = "missed_run_alarm_hours is required for schedule_expression ${var.schedule_expression}: the hours between its runs cannot be read from it (only cron() with * or ? in day-of-month, month and year, and hours and weekdays as N, lists, ranges or steps). Set it to the longest gap between runs plus a margin, in hours (1-168)."
+    }
+  }
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.missed_run
+  to   = aws_cloudwatch_metric_alarm.missed_run[0]
 }

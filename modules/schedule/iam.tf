@@ -1,13 +1,15 @@
-# The role EventBridge uses to start the task: RunTask for this family on this
-# cluster, and PassRole for exactly the task's two roles.
+# The role EventBridge Scheduler starts the task with: RunTask for this family
+# on this cluster, PassRole for exactly the task's two roles, dead letters to
+# this module's queue, and the module's key for the schedule and the queue.
+# Only this schedule, in this account, may assume it.
 
-data "aws_iam_policy_document" "events_trust" {
+data "aws_iam_policy_document" "scheduler_trust" {
   statement {
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com"]
+      identifiers = ["scheduler.amazonaws.com"]
     }
 
     condition {
@@ -16,24 +18,24 @@ data "aws_iam_policy_document" "events_trust" {
       values   = [local.account_id]
     }
 
-    # Only the schedule rule (EventBridge passes the rule's ARN).
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [local.schedule_rule_arn]
+      values   = [local.schedule_arn]
     }
   }
 }
 
-resource "aws_iam_role" "events" {
-  name                 = "${var.name}-events"
-  description          = "EventBridge runs the ${var.name} export task with this role"
-  assume_role_policy   = data.aws_iam_policy_document.events_trust.json
+resource "aws_iam_role" "scheduler" {
+  name                 = local.role_name
+  path                 = var.role_path
+  description          = "EventBridge Scheduler runs the ${var.name} export task with this role"
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_trust.json
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags
 }
 
-data "aws_iam_policy_document" "events" {
+data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "RunExportTask"
     actions   = ["ecs:RunTask"]
@@ -70,10 +72,41 @@ data "aws_iam_policy_document" "events" {
       values   = ["ecs-tasks.amazonaws.com"]
     }
   }
+
+  statement {
+    sid       = "SendDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
+  }
+
+  # The queue is encrypted with the module's key: sending needs a data key.
+  statement {
+    sid       = "EncryptDeadLetters"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [module.kms.key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${local.region}.amazonaws.com"]
+    }
+  }
 }
 
-resource "aws_iam_role_policy" "events" {
+resource "aws_iam_role_policy" "scheduler" {
   name   = "run-export-task"
-  role   = aws_iam_role.events.id
-  policy = data.aws_iam_policy_document.events.json
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+
+# Callers of the previous interface (a scheduled EventBridge rule) had this
+# role as "events"; it is replaced (new name, new trust), docs/UPGRADE.md.
+moved {
+  from = aws_iam_role.events
+  to   = aws_iam_role.scheduler
+}
+
+moved {
+  from = aws_iam_role_policy.events
+  to   = aws_iam_role_policy.scheduler
 }

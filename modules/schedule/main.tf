@@ -13,12 +13,14 @@ locals {
   # arn:...:task-definition/FAMILY:REV -> any revision of FAMILY
   task_definition_family_arn = "${regex("^(.*:task-definition/[^:]+):[0-9]+$", var.task_definition_arn)[0]}:*"
 
+  role_name = coalesce(var.role_name, "${var.name}-scheduler")
+
   # Known before the resources exist, so policies can name them without cycles.
-  schedule_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}"
-  failure_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}-failed"
-  alarm_name        = "${var.name}-no-successful-export"
-  alarm_arn         = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name}"
-  topic_arn         = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
+  schedule_arn     = "arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/default/${var.name}"
+  failure_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}-failed"
+  alarm_name       = "${var.name}-no-successful-export"
+  alarm_arn        = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name}"
+  topic_arn        = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -34,13 +36,14 @@ resource "aws_ecs_cluster" "this" {
   tags = var.tags
 }
 
-# Encrypts the dead-letter queue and the alert topic. EventBridge and
-# CloudWatch alarms must be able to use it to deliver to them.
+# Encrypts the schedule, the dead-letter queue and the alert topic.
+# EventBridge, CloudWatch alarms and the scheduler's role must be able to use
+# it to deliver to them.
 module "kms" {
   source = "../kms-key"
 
   alias              = "${var.name}-alerts"
-  description        = "Encrypts the ${var.name} export schedule's dead-letter queue and alert topic"
+  description        = "Encrypts the ${var.name} export schedule, its dead-letter queue and alert topic"
   policy_documents   = [data.aws_iam_policy_document.kms.json]
   administrator_arns = var.kms_key_administrator_arns
   tags               = var.tags
@@ -64,11 +67,32 @@ data "aws_iam_policy_document" "kms" {
     }
   }
 
-  # Lets IAM policies in this account grant reading the queue and topic
-  # (operators, subscribers), through those two services only.
+  # The scheduler decrypts the schedule it encrypted with this key, as the
+  # schedule's own role, for this schedule only.
   statement {
-    sid       = "AccountReadsThroughSqsAndSns"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    sid       = "SchedulerRoleDecryptsSchedule"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"] # This key only (key policy).
+
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.scheduler.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
+      values   = [local.schedule_arn]
+    }
+  }
+
+  # Lets IAM policies in this account grant the key through Scheduler (whoever
+  # creates or updates the schedule encrypts it), and reading the queue and
+  # topic (operators, subscribers, the scheduler role's dead letters), through
+  # those three services only.
+  statement {
+    sid       = "AccountUsesThroughSchedulerSqsAndSns"
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
     resources = ["*"] # This key only (key policy).
 
     principals {
@@ -79,7 +103,7 @@ data "aws_iam_policy_document" "kms" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["sns.${local.region}.amazonaws.com", "sqs.${local.region}.amazonaws.com"]
+      values   = ["scheduler.${local.region}.amazonaws.com", "sns.${local.region}.amazonaws.com", "sqs.${local.region}.amazonaws.com"]
     }
   }
 }

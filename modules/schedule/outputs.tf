@@ -1,16 +1,26 @@
-output "rule_arn" {
-  description = "ARN of the EventBridge rule that runs the export on schedule."
-  value       = aws_cloudwatch_event_rule.this.arn
+output "schedule_arn" {
+  description = "ARN of the EventBridge Scheduler schedule that runs the export."
+  value       = aws_scheduler_schedule.this.arn
 }
 
-output "rule_name" {
-  description = "Name of the schedule rule."
-  value       = aws_cloudwatch_event_rule.this.name
+output "schedule_name" {
+  description = "Name of the schedule (in the `default` schedule group)."
+  value       = aws_scheduler_schedule.this.name
 }
 
-output "events_role_arn" {
-  description = "ARN of the role EventBridge runs the task with."
-  value       = aws_iam_role.events.arn
+output "schedule_expression" {
+  description = "The schedule's expression, as given."
+  value       = aws_scheduler_schedule.this.schedule_expression
+}
+
+output "scheduler_role_arn" {
+  description = "ARN of the role EventBridge Scheduler runs the task with."
+  value       = aws_iam_role.scheduler.arn
+}
+
+output "scheduler_role_name" {
+  description = "Name of the role EventBridge Scheduler runs the task with."
+  value       = aws_iam_role.scheduler.name
 }
 
 output "cluster_arn" {
@@ -18,9 +28,19 @@ output "cluster_arn" {
   value       = local.cluster_arn
 }
 
+output "cluster_name" {
+  description = "Name of the ECS cluster the task runs on (given or created)."
+  value       = local.cluster_name
+}
+
 output "dead_letter_queue_arn" {
-  description = "ARN of the SQS dead-letter queue for events EventBridge could not deliver."
+  description = "ARN of the SQS dead-letter queue: runs Scheduler could not start, alerts EventBridge could not deliver."
   value       = aws_sqs_queue.this.arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the SQS dead-letter queue (for `aws sqs receive-message`)."
+  value       = aws_sqs_queue.this.url
 }
 
 output "alarm_topic_arn" {
@@ -28,17 +48,47 @@ output "alarm_topic_arn" {
   value       = local.topic_arn
 }
 
+output "alarm_topic_name" {
+  description = "Name of the SNS topic that receives failure and missed-run alerts (given or created)."
+  value       = element(split(":", local.topic_arn), 5)
+}
+
 output "failure_rule_arn" {
   description = "ARN of the EventBridge rule that alerts when an export task stops with a non-zero exit code."
   value       = aws_cloudwatch_event_rule.failed.arn
 }
 
+output "failure_rule_name" {
+  description = "Name of the EventBridge rule that alerts when an export task stops with a non-zero exit code."
+  value       = aws_cloudwatch_event_rule.failed.name
+}
+
 output "missed_run_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows."
-  value       = aws_cloudwatch_metric_alarm.missed_run.arn
+  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows (null for a one-time at() schedule)."
+  value       = try(aws_cloudwatch_metric_alarm.missed_run[0].arn, null)
+}
+
+output "missed_run_alarm_name" {
+  description = "Name of the missed-run alarm (null for a one-time at() schedule)."
+  value       = try(aws_cloudwatch_metric_alarm.missed_run[0].alarm_name, null)
+}
+
+output "missed_run_alarm_hours" {
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null for at())."
+  value       = local.one_time ? null : local.missed_run_alarm_hours
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the dead-letter queue and the alert topic."
+  description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
   value       = module.kms.key_arn
+}
+
+output "kms_key_id" {
+  description = "Id of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
+  value       = module.kms.key_id
+}
+
+output "kms_key_alias_name" {
+  description = "Alias of the schedule's KMS key (`alias/<name>-alerts`)."
+  value       = module.kms.alias_name
 }

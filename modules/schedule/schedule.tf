@@ -1,44 +1,55 @@
-resource "aws_cloudwatch_event_rule" "this" {
-  name                = var.name
-  description         = "Runs the ${var.name} PostgreSQL export"
-  schedule_expression = var.schedule_expression
-  state               = var.enabled ? "ENABLED" : "DISABLED"
-  tags                = var.tags
-}
+# EventBridge Scheduler (AWS's recommended path over scheduled event rules):
+# a flexible window, a retry policy and a dead-letter queue on the target, the
+# schedule itself encrypted with the module's key, and a role of its own.
 
-resource "aws_cloudwatch_event_target" "this" {
-  rule      = aws_cloudwatch_event_rule.this.name
-  target_id = "run-export-task"
-  arn       = local.cluster_arn
-  role_arn  = aws_iam_role.events.arn
+resource "aws_scheduler_schedule" "this" {
+  name        = var.name
+  group_name  = "default"
+  description = "Runs the ${var.name} PostgreSQL export"
 
-  ecs_target {
-    task_definition_arn     = var.task_definition_arn
-    task_count              = 1
-    launch_type             = "FARGATE"
-    platform_version        = var.platform_version
-    propagate_tags          = "TASK_DEFINITION"
-    enable_ecs_managed_tags = true
-    tags                    = var.tags
+  schedule_expression          = var.schedule_expression
+  schedule_expression_timezone = var.schedule_timezone
+  state                        = var.enabled ? "ENABLED" : "DISABLED"
+  kms_key_arn                  = module.kms.key_arn
 
-    network_configuration {
-      subnets          = var.subnet_ids
-      security_groups  = var.security_group_ids
-      assign_public_ip = false
+  flexible_time_window {
+    mode                      = var.flexible_time_window_minutes > 0 ? "FLEXIBLE" : "OFF"
+    maximum_window_in_minutes = var.flexible_time_window_minutes > 0 ? var.flexible_time_window_minutes : null
+  }
+
+  target {
+    arn      = local.cluster_arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    ecs_parameters {
+      task_definition_arn     = var.task_definition_arn
+      task_count              = 1
+      launch_type             = "FARGATE"
+      platform_version        = var.platform_version
+      propagate_tags          = "TASK_DEFINITION"
+      enable_ecs_managed_tags = true
+      tags                    = var.tags
+
+      network_configuration {
+        subnets          = var.subnet_ids
+        security_groups  = var.security_group_ids
+        assign_public_ip = false
+      }
+    }
+
+    retry_policy {
+      maximum_event_age_in_seconds = var.retry_policy.maximum_event_age_in_seconds
+      maximum_retry_attempts       = var.retry_policy.maximum_retry_attempts
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.this.arn
     }
   }
-
-  retry_policy {
-    maximum_event_age_in_seconds = var.retry_policy.maximum_event_age_in_seconds
-    maximum_retry_attempts       = var.retry_policy.maximum_retry_attempts
-  }
-
-  dead_letter_config {
-    arn = aws_sqs_queue.this.arn
-  }
 }
 
-# Events EventBridge could not deliver (RunTask refused, topic unreachable).
+# Runs the scheduler could not start (RunTask refused after every retry) and
+# alerts EventBridge could not deliver to the topic.
 resource "aws_sqs_queue" "this" {
   name                              = "${var.name}-dead-letter"
   message_retention_seconds         = var.dead_letter_retention_seconds
@@ -47,9 +58,12 @@ resource "aws_sqs_queue" "this" {
   tags                              = var.tags
 }
 
+# The scheduler sends dead letters with its own role (iam.tf); the queue's
+# policy is only for the failure rule's target, which EventBridge delivers as
+# a service.
 data "aws_iam_policy_document" "queue" {
   statement {
-    sid       = "EventBridgeDeadLetters"
+    sid       = "FailureRuleDeadLetters"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.this.arn]
 
@@ -61,7 +75,7 @@ data "aws_iam_policy_document" "queue" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [local.schedule_rule_arn, local.failure_rule_arn]
+      values   = [local.failure_rule_arn]
     }
   }
 }

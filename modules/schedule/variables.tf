@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name of the schedule's resources (rules, role, queue, topic, alarm, and the cluster when one is created)."
+  description = "Name of the schedule's resources (schedule, failure rule, role, queue, topic, alarm, and the cluster when one is created)."
   type        = string
   nullable    = false
 
@@ -10,19 +10,43 @@ variable "name" {
 }
 
 variable "schedule_expression" {
-  description = "When the export runs: an EventBridge `rate(...)` or `cron(...)` expression (UTC)."
+  description = "When the export runs: an EventBridge Scheduler `rate(...)`, `cron(...)` or one-time `at(yyyy-mm-ddThh:mm:ss)` expression, in `schedule_timezone`."
   type        = string
   default     = "rate(12 hours)"
   nullable    = false
 
   validation {
-    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
-    error_message = "schedule_expression must be rate(N unit) with unit minute/hour/day for N = 1 and minutes/hours/days otherwise (e.g. rate(12 hours)), or cron(m h dom mon dow year)."
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be rate(N unit) with unit minute/hour/day for N = 1 and minutes/hours/days otherwise (e.g. rate(12 hours)), cron(m h dom mon dow year), or at(yyyy-mm-ddThh:mm:ss)."
+  }
+}
+
+variable "schedule_timezone" {
+  description = "IANA time zone the schedule expression is read in (e.g. `America/New_York`); cron() and at() follow its daylight saving time."
+  type        = string
+  default     = "UTC"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", var.schedule_timezone))
+    error_message = "schedule_timezone must be an IANA time zone name such as UTC or America/New_York."
+  }
+}
+
+variable "flexible_time_window_minutes" {
+  description = "Minutes after the scheduled time within which Scheduler may start the run (spreads load); 0 starts it on time. The missed-run window grows by as much."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.flexible_time_window_minutes >= 0 && var.flexible_time_window_minutes <= 1440 && floor(var.flexible_time_window_minutes) == var.flexible_time_window_minutes
+    error_message = "flexible_time_window_minutes must be a whole number from 0 (off) to 1440."
   }
 }
 
 variable "enabled" {
-  description = "Whether the schedule rule runs the task. Alerting stays on either way."
+  description = "Whether the schedule runs the task (its state ENABLED or DISABLED). Alerting stays on either way."
   type        = bool
   default     = true
   nullable    = false
@@ -51,7 +75,7 @@ variable "task_definition_arn" {
 }
 
 variable "task_role_arn" {
-  description = "ARN of the task's task role; the events role may pass exactly this role and the execution role."
+  description = "ARN of the task's task role; the scheduler role may pass exactly this role and the execution role."
   type        = string
   nullable    = false
 
@@ -62,7 +86,7 @@ variable "task_role_arn" {
 }
 
 variable "execution_role_arn" {
-  description = "ARN of the task's execution role; the events role may pass exactly this role and the task role."
+  description = "ARN of the task's execution role; the scheduler role may pass exactly this role and the task role."
   type        = string
   nullable    = false
 
@@ -107,7 +131,7 @@ variable "platform_version" {
 }
 
 variable "retry_policy" {
-  description = "How long and how often EventBridge retries a RunTask that fails (e.g. capacity); after that the event goes to the dead-letter queue."
+  description = "How long and how often Scheduler retries a RunTask that fails (e.g. capacity); after that the run goes to the dead-letter queue."
   type = object({
     maximum_event_age_in_seconds = optional(number, 3600)
     maximum_retry_attempts       = optional(number, 3)
@@ -144,7 +168,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from a rate() schedule as the interval plus 2 hours (14 for rate(12 hours)), and uses 26 for a cron() schedule."
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. An at() schedule gets no missed-run alarm."
   type        = number
   default     = null
 
@@ -155,7 +179,7 @@ variable "missed_run_alarm_hours" {
 }
 
 variable "dead_letter_retention_seconds" {
-  description = "How long the dead-letter queue keeps undelivered events (60 s to 14 days)."
+  description = "How long the dead-letter queue keeps runs Scheduler could not start and alerts EventBridge could not deliver (60 s to 14 days)."
   type        = number
   default     = 1209600
   nullable    = false
@@ -163,6 +187,29 @@ variable "dead_letter_retention_seconds" {
   validation {
     condition     = var.dead_letter_retention_seconds >= 60 && var.dead_letter_retention_seconds <= 1209600
     error_message = "dead_letter_retention_seconds must be between 60 and 1209600 (14 days)."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the scheduler's IAM role. Null names it `<name>-scheduler`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(var.role_name, "-")))
+    error_message = "role_name must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_-."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the scheduler's role (e.g. `/service-roles/`)."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with '/' (e.g. / or /service-roles/), at most 512 characters."
   }
 }
 

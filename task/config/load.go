@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,7 +37,29 @@ const (
 	EnvStallTimeout     = "ADVANA_EXPORT_STALL_TIMEOUT"
 	EnvReplicationWait  = "ADVANA_EXPORT_REPLICATION_WAIT"
 	EnvReplicationPoll  = "ADVANA_EXPORT_REPLICATION_POLL_INTERVAL"
+	EnvRegion           = "AWS_REGION"
+	EnvDefaultRegion    = "AWS_DEFAULT_REGION"
 )
+
+// LibpqEnvVars are the standard libpq variables the task reads; each
+// overrides the same field of the database secret.
+var LibpqEnvVars = []string{"PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSSLMODE"}
+
+// SecretKeys are the keys of the ADVANA_EXPORT_DB_SECRET JSON the task uses
+// (the RDS / Secrets Manager database secret format; others are ignored).
+var SecretKeys = []string{"username", "password", "host", "port", "dbname"}
+
+// EnvVars returns every environment variable Load reads, flags' first, in
+// the order the help lists them.
+func EnvVars() []string {
+	return append([]string{
+		EnvBucket, EnvPrefix, EnvKMSKeyID, EnvRegion, EnvDefaultRegion, EnvPathStyle, EnvFormat,
+		EnvCompression, EnvJobs, EnvParquetRowGroup, EnvParquetFileSize, EnvScratchDir, EnvPartSize,
+		EnvConcurrency, EnvVerify, EnvDryRun, EnvSchemas, EnvExcludeTables, EnvExcludeTableData,
+		EnvProgress, EnvStallTimeout, EnvReplicationWait, EnvReplicationPoll, EnvPGBinDir, EnvRDSIAM,
+		EnvDBSecret,
+	}, LibpqEnvVars...)
+}
 
 // Defaults.
 const (
@@ -45,6 +68,7 @@ const (
 	// A row group of 64 MiB of text is a few MiB to tens of MiB of Parquet,
 	// in the range Spark and DuckDB read well; files of 1 GiB keep a large
 	// table to a manageable number of objects.
+	DefaultJobs               = 1 // the module's dump.jobs default too
 	DefaultParquetRowGroupMiB = 64
 	DefaultParquetFileMiB     = 1024
 	DefaultScratchDir         = "/scratch"
@@ -58,71 +82,23 @@ const (
 )
 
 // Load builds the Config for the export subcommand from args and the
-// environment (getenv), then validates it. Output of -h goes to usage.
+// environment (getenv), then validates it. Flag parsing errors are written to
+// usage; -h or --help returns flag.ErrHelp and prints nothing (the command
+// prints the whole help, PrintFlags included).
 func Load(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	var p problems
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	envBool := func(name string, def bool) bool {
-		v := env(name, "")
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			p.add(name, fmt.Sprintf("%q is not a boolean", v), "use true or false")
-			return def
-		}
-		return b
-	}
-	envInt := func(name string, def int) int {
-		v := env(name, "")
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			p.add(name, fmt.Sprintf("%q is not a whole number", v), "")
-			return def
-		}
-		return n
-	}
-
 	var c Config
 	var compression, partMiB string
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(usage)
-	fs.StringVar(&c.Bucket, "bucket", env(EnvBucket, ""), "S3 bucket to write the export to ("+EnvBucket+")")
-	fs.StringVar(&c.Prefix, "prefix", env(EnvPrefix, DefaultPrefix), "key prefix inside the bucket ("+EnvPrefix+")")
-	fs.StringVar(&c.KMSKeyID, "kms-key-id", env(EnvKMSKeyID, ""), "KMS key (ARN, id or alias) for SSE-KMS on every object ("+EnvKMSKeyID+")")
-	fs.StringVar(&c.Region, "region", env("AWS_REGION", env("AWS_DEFAULT_REGION", "")), "AWS region (AWS_REGION)")
-	fs.BoolVar(&c.S3ForcePathStyle, "s3-force-path-style", envBool(EnvPathStyle, false), "path-style S3 addressing, for S3-compatible servers ("+EnvPathStyle+")")
-	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed), directory or parquet ("+EnvFormat+")")
-	fs.StringVar(&compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none ("+EnvCompression+")")
-	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, 1), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
+	fs.Usage = func() {}
 	var rowGroupMiB, fileMiB int64
-	fs.Int64Var(&rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 5 × this ("+EnvParquetRowGroup+")")
-	fs.Int64Var(&fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
-	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
-	fs.StringVar(&partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
-	fs.IntVar(&c.Concurrency, "concurrency", envInt(EnvConcurrency, DefaultConcurrency), "parts uploaded at once ("+EnvConcurrency+")")
-	fs.BoolVar(&c.Verify, "verify", envBool(EnvVerify, true), "check the archive's table of contents with pg_restore --list before the manifest ("+EnvVerify+")")
-	fs.BoolVar(&c.DryRun, "dry-run", envBool(EnvDryRun, false), "check configuration, database and bucket, upload nothing ("+EnvDryRun+")")
-	fs.Var(newListFlag(&c.Schemas, env(EnvSchemas, "")), "schema", "dump only this schema (pattern), repeatable ("+EnvSchemas+", comma-separated)")
-	fs.Var(newListFlag(&c.ExcludeTables, env(EnvExcludeTables, "")), "exclude-table", "leave out this table (pattern), repeatable ("+EnvExcludeTables+")")
-	fs.Var(newListFlag(&c.ExcludeTableData, env(EnvExcludeTableData, "")), "exclude-table-data", "dump this table's definition but not its rows, repeatable ("+EnvExcludeTableData+")")
-	fs.DurationVar(&c.ProgressInterval, "progress-interval", parseDurationOr(EnvProgress, env(EnvProgress, ""), DefaultProgress, &p), "how often to log progress ("+EnvProgress+")")
-	fs.DurationVar(&c.StallTimeout, "stall-timeout", parseDurationOr(EnvStallTimeout, env(EnvStallTimeout, ""), DefaultStallTimeout, &p), "fail when pg_dump sends nothing for this long, 0 = never ("+EnvStallTimeout+")")
-	fs.DurationVar(&c.ReplicationWait, "replication-wait", parseDurationOr(EnvReplicationWait, env(EnvReplicationWait, ""), 0, &p), "before the manifest, wait up to this long for every object to report replication COMPLETED, 0 = do not wait ("+EnvReplicationWait+")")
-	fs.DurationVar(&c.ReplicationPoll, "replication-poll-interval", parseDurationOr(EnvReplicationPoll, env(EnvReplicationPoll, ""), DefaultReplicationPoll, &p), "how often to ask S3 for replication status ("+EnvReplicationPoll+")")
-	fs.StringVar(&c.PGBinDir, "pg-bin-dir", env(EnvPGBinDir, ""), "directory with pg_dump, pg_restore and psql; empty = PATH ("+EnvPGBinDir+")")
-	fs.BoolVar(&c.RDSIAM, "rds-iam", envBool(EnvRDSIAM, false), "authenticate with an RDS IAM token instead of a password ("+EnvRDSIAM+")")
+	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, getenv, &p)
 	if err := fs.Parse(args); err != nil {
-		return Config{}, &Error{Fields: []*FieldError{{Field: "flags", Problem: err.Error(), Fix: "run advana-export export -h"}}}
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, flag.ErrHelp
+		}
+		return Config{}, &Error{Fields: []*FieldError{{Field: "flags", Problem: err.Error(), Fix: "run advana-export --help"}}}
 	}
 	c.ParquetRowGroup, c.ParquetFileSize = rowGroupMiB*MiB, fileMiB*MiB
 	if fs.NArg() > 0 {
@@ -155,6 +131,79 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	validate(&c, &p)
 	return c, p.err()
+}
+
+// PrintFlags writes the export subcommand's flags with their built-in
+// defaults and environment variables, as the help shows them.
+func PrintFlags(w io.Writer) {
+	var p problems
+	var c Config
+	var compression, partMiB string
+	var rowGroupMiB, fileMiB int64
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, func(string) string { return "" }, &p)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// defineFlags declares every export flag, each defaulting to its
+// environment variable (read through getenv) and then to the built-in value.
+func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowGroupMiB, fileMiB *int64, getenv func(string) string, p *problems) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string, def bool) bool {
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			p.add(name, fmt.Sprintf("%q is not a boolean", v), "use true or false")
+			return def
+		}
+		return b
+	}
+	envInt := func(name string, def int) int {
+		v := env(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			p.add(name, fmt.Sprintf("%q is not a whole number", v), "")
+			return def
+		}
+		return n
+	}
+
+	fs.StringVar(&c.Bucket, "bucket", env(EnvBucket, ""), "S3 bucket to write the export to ("+EnvBucket+")")
+	fs.StringVar(&c.Prefix, "prefix", env(EnvPrefix, DefaultPrefix), "key prefix inside the bucket ("+EnvPrefix+")")
+	fs.StringVar(&c.KMSKeyID, "kms-key-id", env(EnvKMSKeyID, ""), "KMS key (ARN, id or alias) for SSE-KMS on every object ("+EnvKMSKeyID+")")
+	fs.StringVar(&c.Region, "region", env(EnvRegion, env(EnvDefaultRegion, "")), "AWS region ("+EnvRegion+", else "+EnvDefaultRegion+")")
+	fs.BoolVar(&c.S3ForcePathStyle, "s3-force-path-style", envBool(EnvPathStyle, false), "path-style S3 addressing, for S3-compatible servers ("+EnvPathStyle+")")
+	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed), directory or parquet ("+EnvFormat+")")
+	fs.StringVar(compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none; default zstd:3, gzip:1 for directory ("+EnvCompression+")")
+	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, DefaultJobs), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
+	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 5 × this ("+EnvParquetRowGroup+")")
+	fs.Int64Var(fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
+	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
+	fs.StringVar(partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
+	fs.IntVar(&c.Concurrency, "concurrency", envInt(EnvConcurrency, DefaultConcurrency), "parts uploaded at once ("+EnvConcurrency+")")
+	fs.BoolVar(&c.Verify, "verify", envBool(EnvVerify, true), "check the archive's table of contents with pg_restore --list before the manifest ("+EnvVerify+")")
+	fs.BoolVar(&c.DryRun, "dry-run", envBool(EnvDryRun, false), "check configuration, database and bucket, upload nothing ("+EnvDryRun+")")
+	fs.Var(newListFlag(&c.Schemas, env(EnvSchemas, "")), "schema", "dump only this schema (pattern), repeatable ("+EnvSchemas+", comma-separated)")
+	fs.Var(newListFlag(&c.ExcludeTables, env(EnvExcludeTables, "")), "exclude-table", "leave out this table (pattern), repeatable ("+EnvExcludeTables+")")
+	fs.Var(newListFlag(&c.ExcludeTableData, env(EnvExcludeTableData, "")), "exclude-table-data", "dump this table's definition but not its rows, repeatable ("+EnvExcludeTableData+")")
+	fs.DurationVar(&c.ProgressInterval, "progress-interval", parseDurationOr(EnvProgress, env(EnvProgress, ""), DefaultProgress, p), "how often to log progress ("+EnvProgress+")")
+	fs.DurationVar(&c.StallTimeout, "stall-timeout", parseDurationOr(EnvStallTimeout, env(EnvStallTimeout, ""), DefaultStallTimeout, p), "fail when pg_dump sends nothing for this long, 0 = never ("+EnvStallTimeout+")")
+	fs.DurationVar(&c.ReplicationWait, "replication-wait", parseDurationOr(EnvReplicationWait, env(EnvReplicationWait, ""), 0, p), "before the manifest, wait up to this long for every object to report replication COMPLETED, 0 = do not wait ("+EnvReplicationWait+")")
+	fs.DurationVar(&c.ReplicationPoll, "replication-poll-interval", parseDurationOr(EnvReplicationPoll, env(EnvReplicationPoll, ""), DefaultReplicationPoll, p), "how often to ask S3 for replication status ("+EnvReplicationPoll+")")
+	fs.StringVar(&c.PGBinDir, "pg-bin-dir", env(EnvPGBinDir, ""), "directory with pg_dump, pg_restore and psql; empty = PATH ("+EnvPGBinDir+")")
+	fs.BoolVar(&c.RDSIAM, "rds-iam", envBool(EnvRDSIAM, false), "authenticate with an RDS IAM token instead of a password ("+EnvRDSIAM+")")
 }
 
 func parseDurationOr(name, s string, def time.Duration, p *problems) time.Duration {

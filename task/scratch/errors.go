@@ -3,7 +3,7 @@
 // with mode 0755; the permissions-init container (root) runs Prepare to hand
 // it to the export user, and the export container (non-root, read-only root
 // filesystem) runs CheckWritable and CheckSpace before it dumps, then works in
-// a per-run folder from NewRunDir. The README's permissions-init section tells the whole story.
+// a per-run folder from NewRunDir. docs/image.md's permissions-init section tells the whole story.
 //
 // The errors a caller should report as configuration problems (exit code 2)
 // match ErrNotRoot, ErrNotPrepared, ErrNotWritable or ErrNoSpace with

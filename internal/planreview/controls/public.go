@@ -52,4 +52,11 @@ func checkPublic(c *Context, r *Result) {
 			r.check(t.Address, fmt.Sprintf("ecs_target[%d].network_configuration.assign_public_ip", i), model.Show(v, ok), ok && v != true, "the task runs in private subnets only")
 		}
 	}
+	for _, s := range c.Plan.OfType("aws_scheduler_schedule") {
+		if s.Len("target", 0, "ecs_parameters") == 0 {
+			continue
+		}
+		v, ok := s.Get("target", 0, "ecs_parameters", 0, "network_configuration", 0, "assign_public_ip")
+		r.check(s.Address, "target.ecs_parameters.network_configuration.assign_public_ip", model.Show(v, ok), ok && v != true, "the task runs in private subnets only")
+	}
 }

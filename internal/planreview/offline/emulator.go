@@ -14,7 +14,7 @@ import (
 // EmulatorServices are the AWS services the module uses; each is pointed at
 // the emulator (moto) for a deployed plan.
 var EmulatorServices = []string{
-	"cloudwatch", "ecs", "events", "iam", "kms", "logs", "s3", "secretsmanager", "sns", "sqs", "sts",
+	"cloudwatch", "ecs", "events", "iam", "kms", "logs", "s3", "scheduler", "secretsmanager", "sns", "sqs", "sts",
 }
 
 // SetupEmulator points every aws provider configuration of dir at a moto

@@ -23,6 +23,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	log, redactor := logging.New(stdout)
 	cfg, err := config.Load(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
 		return exitOK
 	}
 	redactor.Add(cfg.Secrets()...)

@@ -1,7 +1,7 @@
 // Command advana-export exports a PostgreSQL database with pg_dump into a
 // KMS-encrypted S3 bucket, writing a manifest only after every object is in
 // place. Subcommands: export (default), latest, verify, restore (the
-// partner's side), prepare-scratch, version. Exit codes are decided here
+// partner's side), prepare-scratch, version, help. Exit codes are decided here
 // and nowhere else: 0 success, 2 configuration, 3 database/dump,
 // 4 storage/upload, 5 interrupted.
 package main
@@ -42,8 +42,15 @@ func main() {
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "export"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help":
+			cmd, args = "help", args[1:]
+		case a == "-version" || a == "--version":
+			cmd, args = "version", args[1:]
+		case len(a) > 0 && a[0] != '-':
+			cmd, args = a, args[1:]
+		}
 	}
 	switch cmd {
 	case "export":
@@ -63,21 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		usage(stdout)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "advana-export: unknown command %q\n", cmd)
-		usage(stderr)
+		fmt.Fprintf(stderr, "advana-export: unknown command %q (advana-export --help lists them)\n", cmd)
 		return exitConfig
 	}
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: advana-export [command] [flags]
-
-commands:
-  export            dump the database into S3 (default; "advana-export export -h" lists flags)
-  latest            partner side: the newest complete run in a bucket (JSON on stdout)
-  verify            partner side: check every object of a manifest (size, SHA-256)
-  restore           partner side: download, verify, decompress and pg_restore a run
-  prepare-scratch   as root: hand the scratch volume to the export user (the permissions-init container)
-  version           print the version
-`)
 }

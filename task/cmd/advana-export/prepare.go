@@ -39,8 +39,8 @@ func runPrepareScratch(ctx context.Context, args []string, getenv func(string) s
 	fs := flag.NewFlagSet("prepare-scratch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&path, "path", path, "scratch directory to hand over ("+config.EnvScratchDir+")")
-	uid := fs.Int("uid", envInt("ADVANA_EXPORT_UID", defaultUID), "owner uid, the export container's user (ADVANA_EXPORT_UID)")
-	gid := fs.Int("gid", envInt("ADVANA_EXPORT_GID", defaultGID), "owner gid (ADVANA_EXPORT_GID)")
+	uid := fs.Int("uid", envInt(envUID, defaultUID), "owner uid, the export container's user ("+envUID+")")
+	gid := fs.Int("gid", envInt(envGID, defaultGID), "owner gid ("+envGID+")")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
