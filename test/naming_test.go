@@ -19,6 +19,7 @@ func TestRolePathAndNames(t *testing.T) {
 		"name":               "naming",
 		"image":              testImage,
 		"db_secret_arn":      testDBSecretARN,
+		"database":           map[string]interface{}{"host": testDBHost, "name": "milmove"},
 		"subnet_ids":         []string{testSubnet},
 		"security_group_ids": []string{testSG},
 		"replication": map[string]interface{}{

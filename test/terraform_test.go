@@ -1,12 +1,21 @@
 package test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
@@ -103,6 +112,9 @@ func pointAtMoto(t *testing.T, dir string, aliases ...string) {
 // pointAtMotoAt is pointAtMoto for the emulator at endpoint.
 func pointAtMotoAt(t *testing.T, dir, endpoint string, aliases ...string) {
 	t.Helper()
+	if slices.Contains(aliases, partnerAlias) {
+		ensurePartnerRole(t, endpoint)
+	}
 	file := "moto_override.tf"
 	if len(aliases) == 0 {
 		file = "moto_provider.tf"
@@ -168,4 +180,36 @@ func minimalVars(id string) map[string]interface{} {
 		"partner_account_id":  testenv.MotoPartnerAccountID,
 		"partner_kms_key_arn": "arn:aws:kms:us-east-1:" + testenv.MotoPartnerAccountID + ":key/1a2b3c4d-1111-2222-3333-444444444444",
 	}
+}
+
+// partnerRoles records the emulators in which the partner's role exists.
+var partnerRoles sync.Map // endpoint -> struct{}
+
+// ensurePartnerRole creates, once per emulator, the role the partner's
+// provider assumes: the key module reads the applying identity's role
+// (aws_iam_session_context) to name it the key's administrator.
+func ensurePartnerRole(t *testing.T, endpoint string) {
+	t.Helper()
+	if _, done := partnerRoles.Load(endpoint); done {
+		return
+	}
+	cfg := testenv.AWSConfig(endpoint)
+	out, err := sts.NewFromConfig(cfg).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn:         aws.String("arn:aws:iam::" + testenv.MotoPartnerAccountID + ":role/advana-terraform"),
+		RoleSessionName: aws.String("terratest"),
+	})
+	if err != nil {
+		t.Fatalf("assume the partner's role: %v", err)
+	}
+	c := out.Credentials
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	_, err = iam.NewFromConfig(cfg).CreateRole(context.Background(), &iam.CreateRoleInput{
+		RoleName:                 aws.String("advana-terraform"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testenv.MotoAccountID + `:root"},"Action":"sts:AssumeRole"}]}`),
+	})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if err != nil && !errors.As(err, &exists) {
+		t.Fatalf("create the partner's role: %v", err)
+	}
+	partnerRoles.Store(endpoint, struct{}{})
 }
