@@ -10,8 +10,9 @@ provider "aws" {
 module "advana_export" {
   source = "../../"
 
-  image         = var.image
-  db_secret_arn = var.db_secret_arn
+  image               = var.image
+  allow_mutable_image = var.allow_mutable_image
+  db_secret_arn       = var.db_secret_arn
   database = {
     host = var.database_host
     port = var.database_port

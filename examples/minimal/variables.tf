@@ -11,6 +11,13 @@ variable "image" {
   nullable    = false
 }
 
+variable "allow_mutable_image" {
+  description = "Accept an image tag without a digest (a locally built test image); keep false for a deployment."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "db_secret_arn" {
   description = "Secrets Manager ARN of the database credentials: the RDS-managed secret (`username`, `password`) or one of your own."
   type        = string
