@@ -129,6 +129,9 @@ func runOperatingGuide(t *testing.T, dir string, opts *terraform.Options, id str
 	runTaskArgs := filepath.Join(shimDir, "run-task.args")
 	shim := "#!/bin/bash\n" +
 		"if [ \"$1 $2\" = \"ecs run-task\" ]; then printf '%s\\n' \"$@\" > " + runTaskArgs + "; echo arn:aws:ecs:us-east-1:123456789012:task/shim/0; exit 0; fi\n" +
+		// AWS CLI v1 sends SQS calls to the legacy queue.amazonaws.com host
+		// whatever AWS_ENDPOINT_URL says; v2 (what the guide asks for) honours it.
+		"if [ \"$1\" = sqs ]; then exec " + realAWS + " --endpoint-url \"$AWS_ENDPOINT_URL\" \"$@\"; fi\n" +
 		"exec " + realAWS + " \"$@\"\n"
 	require.NoError(t, os.WriteFile(filepath.Join(shimDir, "aws"), []byte(shim), 0o755))
 
