@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
 	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
@@ -115,22 +112,11 @@ func getObject(t *testing.T, bucket, key string) []byte {
 }
 
 // download fetches every object of m into dir under its manifest path and
-// checks each against the manifest's size and SHA-256.
+// checks each against the manifest's size and SHA-256, as a consumer does.
 func download(t *testing.T, bucket string, m *manifest.Manifest, dir string) {
 	t.Helper()
-	for _, o := range m.Objects {
-		b := getObject(t, bucket, o.Key)
-		sum := sha256.Sum256(b)
-		if int64(len(b)) != o.Size || hex.EncodeToString(sum[:]) != o.SHA256 {
-			t.Fatalf("%s: downloaded %d bytes sha256 %x, manifest says %d bytes %s", o.Key, len(b), sum, o.Size, o.SHA256)
-		}
-		p := filepath.Join(dir, filepath.FromSlash(o.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := exportcheck.Download(context.Background(), moto.S3Client(), bucket, m, dir); err != nil {
+		t.Fatal(err)
 	}
 }
 
