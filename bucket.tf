@@ -13,10 +13,11 @@ module "bucket" {
   reader_role_arns = var.reader_role_arns
   log_group_names  = [local.log_group_name]
 
-  lifecycle_rules = var.lifecycle_rules
-  access_logging  = var.access_logging
-  object_lock     = var.object_lock
-  force_destroy   = var.force_destroy
+  lifecycle_rules          = var.lifecycle_rules
+  access_logging           = var.access_logging
+  access_logging_exception = var.access_logging_exception
+  object_lock              = var.object_lock
+  force_destroy            = var.force_destroy
 
   replication_enabled   = true
   replication           = var.replication

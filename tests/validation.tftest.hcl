@@ -249,3 +249,29 @@ run "stop_timeout_above_fargate_limit" {
   }
   expect_failures = [var.stop_timeout]
 }
+
+# The bucket tag it becomes is checked where it is read: plan-review's
+# TestAccessLoggingException plans examples/minimal with it.
+run "valid_access_logging_exception" {
+  command = plan
+  variables {
+    access_logging_exception = "CloudTrail S3 data events on trail org-trail"
+  }
+}
+
+run "access_logging_exception_too_vague" {
+  command = plan
+  variables {
+    access_logging_exception = "n/a"
+  }
+  expect_failures = [var.access_logging_exception]
+}
+
+run "access_logging_exception_with_logging_on" {
+  command = plan
+  variables {
+    access_logging           = { target_bucket = "milmove-access-logs" }
+    access_logging_exception = "CloudTrail S3 data events on trail org-trail"
+  }
+  expect_failures = [var.access_logging_exception]
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -292,5 +293,82 @@ func TestMutableImageOptOutIsAnException(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("exceptions register %v lacks EX-MUTABLE-IMAGE", rv.Exceptions)
+	}
+}
+
+// TestAccessLoggingException: examples/minimal without a log bucket, planned
+// with and without access_logging_exception. The reason passes the logging
+// control and lands in the exceptions register, on page one, with the
+// caller's words; without it the control fails.
+func TestAccessLoggingException(t *testing.T) {
+	t.Parallel()
+	const reason = "CloudTrail S3 data events on trail org-trail record every read and write"
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile(filepath.Join(root, "test/fixtures/plan-review/minimal.tfvars.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		exception any
+		want      controls.Status
+		code      int
+	}{
+		{"with a reason", reason, controls.Pass, exitPass},
+		{"without one", nil, controls.Fail, exitFail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var vars map[string]any
+			if err := json.Unmarshal(fixture, &vars); err != nil {
+				t.Fatal(err)
+			}
+			delete(vars, "access_log_bucket")
+			vars["access_logging_exception"] = tc.exception
+			dir := t.TempDir()
+			varFile := filepath.Join(dir, "vars.tfvars.json")
+			b, _ := json.Marshal(vars)
+			if err := os.WriteFile(varFile, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, err := planfile.Run(context.Background(), planfile.RunOptions{
+				Root: root, Dir: "examples/minimal", Mode: planfile.Fresh, Providers: map[string]string{}, VarFiles: []string{varFile},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			planPath := filepath.Join(dir, "plan.json")
+			if err := planfile.Write(planPath, p); err != nil {
+				t.Fatal(err)
+			}
+			code, rv := reviewFile(t, planPath)
+			if got := statuses(rv)["logging"]; got != tc.want {
+				t.Errorf("logging: %s, want %s", got, tc.want)
+			}
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d", code, tc.code)
+			}
+			var recorded []string
+			for _, e := range rv.Exceptions {
+				if e.ID == "EX-NO-ACCESS-LOG" {
+					recorded = append(recorded, e.Reason)
+				}
+			}
+			if tc.exception == nil {
+				if len(recorded) != 0 {
+					t.Errorf("EX-NO-ACCESS-LOG recorded without a reason: %q", recorded)
+				}
+				return
+			}
+			if len(recorded) != 1 || !strings.HasSuffix(recorded[0], reason) {
+				t.Errorf("EX-NO-ACCESS-LOG reasons %q, want one ending in the caller's %q", recorded, reason)
+			}
+			if page := rv.PageOne(); !strings.Contains(page, "EX-NO-ACCESS-LOG") || !strings.Contains(page, reason) {
+				t.Errorf("page one does not list EX-NO-ACCESS-LOG with its reason:\n%s", page)
+			}
+		})
 	}
 }

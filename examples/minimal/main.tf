@@ -22,7 +22,10 @@ module "advana_export" {
   security_group_ids = var.security_group_ids
 
   # S3 server access logs of the export bucket go to the account's log bucket.
-  access_logging = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
+  # Without one, say what records bucket access instead (plan-review lists it
+  # as exception EX-NO-ACCESS-LOG; without either, the review fails).
+  access_logging           = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
+  access_logging_exception = var.access_logging_exception
 
   # Null until the partner's values exist: the first apply creates the
   # replication role they need (output partner), exports stay internal.

@@ -74,7 +74,13 @@ variable "partner_kms_key_arn" {
 }
 
 variable "access_log_bucket" {
-  description = "Existing bucket (same account and region) that receives the export bucket's S3 server access logs; null turns access logging off, which plan-review fails."
+  description = "Existing bucket (same account and region) that receives the export bucket's S3 server access logs; null turns access logging off, which plan-review fails unless access_logging_exception says why."
+  type        = string
+  default     = null
+}
+
+variable "access_logging_exception" {
+  description = "Why the export bucket has no server access logs (e.g. \"CloudTrail S3 data events on trail org-trail\"), when access_log_bucket is null."
   type        = string
   default     = null
 }

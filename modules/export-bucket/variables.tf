@@ -109,6 +109,21 @@ variable "access_logging" {
   }
 }
 
+variable "access_logging_exception" {
+  description = "Why server access logging is off, when access_logging is null: written on the bucket as tag advana-export:access-logging-exception, where plan-review records it as exception EX-NO-ACCESS-LOG. Null with access_logging null fails the review."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_logging_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.access_logging_exception))
+    error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
+  }
+  validation {
+    condition     = var.access_logging_exception == null || var.access_logging == null
+    error_message = "access_logging_exception is set but access_logging is on: remove the exception, or set access_logging = null."
+  }
+}
+
 variable "object_lock" {
   description = "S3 Object Lock default retention for exports (WORM). Null leaves Object Lock off. Turning it on for an existing bucket replaces the bucket. COMPLIANCE mode cannot be shortened or removed by anyone, including the account root, until it expires."
   type = object({

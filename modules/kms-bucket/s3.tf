@@ -7,7 +7,9 @@ resource "aws_s3_bucket" "this" {
   bucket              = var.bucket_name
   force_destroy       = var.force_destroy
   object_lock_enabled = var.object_lock != null
-  tags                = var.tags
+  # The exception travels with the bucket, where the plan, the console and
+  # plan-review's register all see it.
+  tags = merge(var.tags, var.access_logging_exception == null ? {} : { "advana-export:access-logging-exception" = var.access_logging_exception })
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {

@@ -27,10 +27,11 @@ module "bucket" {
     noncurrent_version_expiration_days = var.lifecycle_rules.noncurrent_version_expiration_days
   }
 
-  access_logging = var.access_logging
-  object_lock    = var.object_lock
-  force_destroy  = var.force_destroy
-  tags           = var.tags
+  access_logging           = var.access_logging
+  access_logging_exception = var.access_logging_exception
+  object_lock              = var.object_lock
+  force_destroy            = var.force_destroy
+  tags                     = var.tags
 }
 
 # Each statement names the source's replication role, and also requires the

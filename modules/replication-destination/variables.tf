@@ -130,6 +130,21 @@ variable "access_logging" {
   default = null
 }
 
+variable "access_logging_exception" {
+  description = "Why server access logging is off, when access_logging is null: written on the bucket as tag advana-export:access-logging-exception, where plan-review records it as exception EX-NO-ACCESS-LOG. Null with access_logging null fails the review."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.access_logging_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.access_logging_exception))
+    error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
+  }
+  validation {
+    condition     = var.access_logging_exception == null || var.access_logging == null
+    error_message = "access_logging_exception is set but access_logging is on: remove the exception, or set access_logging = null."
+  }
+}
+
 variable "eventbridge" {
   description = "Send this bucket's S3 events to EventBridge (null: off). With `manifest_rule` (default true) an EventBridge rule matches only a new `manifest.json` under the prefix, the sign that a complete export has arrived; attach your pipeline as its target (output `manifest_event_rule_arn`). `rule_name` defaults to `<bucket>-manifest`."
   type = object({

@@ -22,8 +22,17 @@ var register = map[string]Exception{
 	"EX-TRUST-S3": {ID: "EX-TRUST-S3", NIST: []string{"AC-3", "AC-6"}, Location: "modules/export-bucket/replication.tf",
 		Reason: "the replication role's trust checks aws:SourceAccount/aws:SourceArn only if S3 sends them: AWS does not document " +
 			"that live replication sends them; the role's policy confines it to one prefix and the partner's bucket and key"},
+	"EX-NO-ACCESS-LOG": {ID: "EX-NO-ACCESS-LOG", NIST: []string{"AU-2", "AU-12"}, Location: "the caller's access_logging_exception (bucket tag " + AccessLoggingExceptionTag + ")",
+		Reason: "S3 server access logging is off on this bucket; the caller's reason"},
 	"EX-MUTABLE-IMAGE": {ID: "EX-MUTABLE-IMAGE", NIST: []string{"CM-14", "SI-7"}, Location: "the caller's allow_mutable_image = true",
 		Reason: "the image is referenced by tag, not digest: the caller opted out with allow_mutable_image; what runs can change without a plan"},
+}
+
+// exceptBecause records exception id for resource with the reason the
+// caller wrote in the plan, after the register's own.
+func (r *Result) exceptBecause(id, resource, reason string) {
+	r.except(id, resource)
+	r.Exceptions[len(r.Exceptions)-1].Reason += ": " + reason
 }
 
 // except records exception id for resource.

@@ -2,6 +2,7 @@ package controls
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
 )
@@ -11,9 +12,14 @@ var loggingControl = Control{
 	Title: "Logging and retention",
 	NIST:  []string{"AU-2", "AU-11"},
 	Description: "Every CloudWatch log group is encrypted with a KMS key and keeps events at least 365 days (0, never expire, also passes); " +
-		"every container logs with the awslogs driver to a log group of this plan; every S3 bucket has server access logging on.",
+		"every container logs with the awslogs driver to a log group of this plan; every S3 bucket has server access logging on, " +
+		"or carries the caller's reason for not (tag " + AccessLoggingExceptionTag + ", exception EX-NO-ACCESS-LOG).",
 	Check: checkLogging,
 }
+
+// AccessLoggingExceptionTag is the bucket tag in which the module's
+// access_logging_exception input records why a bucket has no access logs.
+const AccessLoggingExceptionTag = "advana-export:access-logging-exception"
 
 // MinRetentionDays is the shortest log retention AU-11 accepts here.
 const MinRetentionDays = 365
@@ -43,7 +49,14 @@ func checkLogging(c *Context, r *Result) {
 	for _, b := range c.Plan.OfType("aws_s3_bucket") {
 		logs := c.attached(b, "aws_s3_bucket_logging", "bucket")
 		if len(logs) == 0 {
-			r.add(b.Address, "aws_s3_bucket_logging", "(none)", Fail, "S3 server access logging off: who read or wrote an export is not recorded; set access_logging")
+			reason, _ := b.String("tags", AccessLoggingExceptionTag)
+			if strings.TrimSpace(reason) == "" {
+				r.add(b.Address, "aws_s3_bucket_logging", "(none)", Fail, "S3 server access logging off: who read or wrote an export is not recorded; "+
+					"set access_logging, or access_logging_exception to say what records access instead")
+				continue
+			}
+			r.add(b.Address, "aws_s3_bucket_logging", "(none)", Pass, "off, with the caller's reason (exception EX-NO-ACCESS-LOG): "+reason)
+			r.exceptBecause("EX-NO-ACCESS-LOG", b.Address, reason)
 		}
 		for _, l := range logs {
 			r.add(l.Address, "target_bucket", c.valueOrRefs(l, "target_bucket"), Pass, "S3 server access logs of "+b.Address)
