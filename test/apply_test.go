@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
@@ -23,6 +24,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
@@ -54,6 +56,7 @@ func TestCompleteApply(t *testing.T) {
 	pointAtMoto(t, dir, "", partnerAlias)
 	vars := completeVars(id)
 	systemDatabase(t, vars)
+	prepareLandingZone(t, vars)
 	opts := tfOptions(t, dir, vars)
 
 	// Destroy at the end, whatever happens after this line.
@@ -76,6 +79,9 @@ func TestCompleteApply(t *testing.T) {
 	// The same controls as the fresh plan, and those that name real ARNs.
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
 	assertAppliedControls(t, plan)
+
+	// The landing zone's controls on what was applied.
+	assertLoggedAndBounded(t, id, vars)
 
 	// Run what was applied: directory format, 4 jobs, on the scratch volume,
 	// waiting for replication before the manifest.
@@ -275,6 +281,71 @@ func emptyBucket(t *testing.T, bucket string) {
 	for _, m := range out.DeleteMarkers {
 		del(m.Key, m.VersionId)
 	}
+}
+
+// prepareLandingZone makes what examples/complete expects a landing zone
+// to own already: an access-log bucket in each account, accepting S3 log
+// delivery (as plan-review's deployed mode makes them), and the permissions
+// boundary policy.
+func prepareLandingZone(t *testing.T, vars map[string]interface{}) {
+	t.Helper()
+	zone := &offline.Offline{Accounts: map[string]string{"": testenv.MotoAccountID, partnerAlias: testenv.MotoPartnerAccountID}}
+	require.NoError(t, zone.CreateLogBuckets(moto.Endpoint, []offline.LogBucket{
+		{Name: vars["access_log_bucket"].(string)},
+		{Alias: partnerAlias, Name: vars["partner_access_log_bucket"].(string)},
+	}))
+	arn := vars["permissions_boundary_arn"].(string)
+	_, err := iam.NewFromConfig(awsConfig()).CreatePolicy(context.Background(), &iam.CreatePolicyInput{
+		PolicyName: aws.String(arn[strings.LastIndex(arn, "/")+1:]),
+		// A boundary that allows what the module's roles need and no IAM.
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Allow","Action":["s3:*","kms:*","logs:*","ecs:*","ecr:*","secretsmanager:GetSecretValue","iam:PassRole","sqs:SendMessage","sns:Publish"],"Resource":"*"},` +
+			`{"Effect":"Deny","Action":["iam:Create*","iam:Put*","iam:Attach*","iam:Update*","iam:Delete*"],"Resource":"*"}]}`),
+	})
+	require.NoError(t, err, "create the permissions boundary")
+	// After the deferred destroy (cleanups run once the test function returns).
+	t.Cleanup(func() {
+		if _, err := iam.NewFromConfig(awsConfig()).DeletePolicy(context.Background(), &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil {
+			t.Logf("delete the permissions boundary: %v", err)
+		}
+	})
+}
+
+// assertLoggedAndBounded: both buckets send access logs to their account's
+// log bucket, and every role of the export carries the boundary.
+func assertLoggedAndBounded(t *testing.T, id string, vars map[string]interface{}) {
+	t.Helper()
+	ctx := context.Background()
+	for bucket, cfg := range map[string]aws.Config{id + "-exports": awsConfig(), id + "-advana": partnerAWSConfig(t)} {
+		c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+		out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String(bucket)})
+		require.NoError(t, err, "logging of %s", bucket)
+		require.NotNil(t, out.LoggingEnabled, "access logging of %s is off", bucket)
+		want := vars["access_log_bucket"]
+		if bucket == id+"-advana" {
+			want = vars["partner_access_log_bucket"]
+		}
+		assert.Equal(t, want, aws.ToString(out.LoggingEnabled.TargetBucket), "access-log target of %s", bucket)
+	}
+	iamc := iam.NewFromConfig(awsConfig())
+	roles, err := iamc.ListRoles(ctx, &iam.ListRolesInput{})
+	require.NoError(t, err)
+	var bounded []string
+	for _, r := range roles.Roles {
+		if !strings.HasPrefix(aws.ToString(r.RoleName), id+"-") {
+			continue
+		}
+		// ListRoles leaves the boundary out; GetRole has it.
+		got, err := iamc.GetRole(ctx, &iam.GetRoleInput{RoleName: r.RoleName})
+		require.NoError(t, err)
+		b := got.Role.PermissionsBoundary
+		if assert.NotNil(t, b, "role %s has no permissions boundary", aws.ToString(r.RoleName)) {
+			assert.Equal(t, vars["permissions_boundary_arn"], aws.ToString(b.PermissionsBoundaryArn), "boundary of %s", aws.ToString(r.RoleName))
+		}
+		bounded = append(bounded, aws.ToString(r.RoleName))
+	}
+	// The task, execution, scheduler and replication roles at least.
+	assert.GreaterOrEqual(t, len(bounded), 4, "roles of %s: %v", id, bounded)
 }
 
 // partnerAWSConfig is an SDK configuration in the partner's account: the

@@ -23,7 +23,6 @@ func TestCompletePlan(t *testing.T) {
 	dir := copyToTemp(t, "examples/complete")
 	pointAtMoto(t, dir, "", "partner")
 	vars := completeVars(id)
-	vars["access_log_bucket"] = id + "-access-logs"
 	opts := tfOptions(t, dir, vars)
 	opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
 

@@ -164,6 +164,12 @@ func completeVars(id string) map[string]interface{} {
 		"database_name":         "milmove",
 		"subnet_ids":            []string{testSubnet},
 		"security_group_ids":    []string{testSG},
+		// The landing zone's parts the example is written for (the README
+		// says it sets them): each account's access-log bucket and the
+		// permissions boundary on every role. prepareLandingZone makes them.
+		"access_log_bucket":         id + "-access-logs",
+		"partner_access_log_bucket": id + "-advana-logs",
+		"permissions_boundary_arn":  "arn:aws:iam::" + testenv.MotoAccountID + ":policy/" + id + "-boundary",
 	}
 }
 
