@@ -22,15 +22,9 @@ import (
 
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/ecsdef"
 	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
 )
-
-// dockerDefaultCapabilities are the capabilities a container runtime gives a
-// container unless the definition drops them (Docker's and Fargate's set).
-var dockerDefaultCapabilities = []string{
-	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-}
 
 // Runtime is what the platform and the image supply around a task definition.
 type Runtime struct {
@@ -110,9 +104,12 @@ func Containers(ctx context.Context, td *ecstypes.TaskDefinition, rt Runtime) ([
 		for _, d := range cd.DependsOn {
 			deps[deref(d.ContainerName)] = d.Condition
 		}
+		caps, err := ecsdef.Capabilities(cd.LinuxParameters)
+		if err != nil {
+			return fail("%v", err)
+		}
 		c := Container{Name: name, Essential: cd.Essential == nil || *cd.Essential, DependsOn: deps, Sim: fargatesim.Container{
-			Args: args, Env: env, UID: uid, GID: gid, Volumes: vols,
-			Capabilities: capabilities(cd.LinuxParameters),
+			Args: args, Env: env, UID: uid, GID: gid, Volumes: vols, Capabilities: caps,
 		}}
 		if cd.StopTimeout != nil {
 			c.Sim.StopTimeout = time.Duration(*cd.StopTimeout) * time.Second
@@ -155,68 +152,25 @@ func RunAll(ctx context.Context, cs []Container) ([]Run, error) {
 	return runs, nil
 }
 
+// environment is the container's NAME=VALUE list: the definition's
+// variables (paths below a mount point moved to its host folder) and
+// secrets, and what the runtime adds, which may not replace either.
 func environment(ctx context.Context, cd ecstypes.ContainerDefinition, rt Runtime, mounts map[string]string) ([]string, error) {
-	set := map[string]string{}
-	for _, kv := range cd.Environment {
-		set[deref(kv.Name)] = hostPath(deref(kv.Value), mounts)
-	}
-	for _, s := range cd.Secrets {
-		name, from := deref(s.Name), deref(s.ValueFrom)
-		if _, dup := set[name]; dup {
-			return nil, fmt.Errorf("%s is both an environment variable and a secret", name)
-		}
-		if strings.Count(from, ":") > 6 {
-			return nil, fmt.Errorf("secret %s: valueFrom %s selects a JSON key or version, which the simulation does not resolve", name, from)
-		}
+	resolve := func(from string) (string, error) {
 		if rt.Secret == nil {
-			return nil, fmt.Errorf("secret %s: the runtime has no secret store", name)
+			return "", fmt.Errorf("the runtime has no secret store")
 		}
-		v, err := rt.Secret(ctx, from)
-		if err != nil {
-			return nil, fmt.Errorf("secret %s from %s: %w", name, from, err)
-		}
-		set[name] = v
+		return rt.Secret(ctx, from)
 	}
-	for k, v := range rt.Env {
-		if _, defined := set[k]; defined {
-			return nil, fmt.Errorf("the runtime sets %s, which the task definition sets too: a test must not override the definition", k)
-		}
-		set[k] = v
+	e, err := ecsdef.Environment(cd, resolve, rt.Env, nil)
+	if err != nil {
+		return nil, err
 	}
-	env := make([]string, 0, len(set))
-	for k, v := range set {
-		env = append(env, k+"="+v)
+	for _, kv := range cd.Environment {
+		name := deref(kv.Name)
+		e.Values[name] = hostPath(e.Values[name], mounts)
 	}
-	sort.Strings(env)
-	return env, nil
-}
-
-// capabilities is the set a container runtime leaves: the default set (or
-// none after ALL) minus what is dropped, plus what is added.
-func capabilities(lp *ecstypes.LinuxParameters) []string {
-	var drop, add []string
-	if lp != nil && lp.Capabilities != nil {
-		drop, add = lp.Capabilities.Drop, lp.Capabilities.Add
-	}
-	keep := map[string]bool{}
-	for _, c := range dockerDefaultCapabilities {
-		keep[c] = true
-	}
-	for _, c := range drop {
-		if c == "ALL" {
-			clear(keep)
-		}
-		delete(keep, c)
-	}
-	for _, c := range add {
-		keep[c] = true
-	}
-	out := make([]string, 0, len(keep))
-	for c := range keep {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
+	return e.Pairs(), nil
 }
 
 // hostPath rewrites a container path below a mount point to the host folder

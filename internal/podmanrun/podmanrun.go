@@ -15,21 +15,13 @@ package podmanrun
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
-)
 
-// DefaultCapabilities is the capability set a Fargate (Docker) container
-// starts with; linuxParameters.capabilities drops from and adds to it.
-// Podman's own default set is smaller, so Args always names the result.
-var DefaultCapabilities = []string{
-	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-}
+	"github.com/advana-export/terraform-aws-advana-export/internal/ecsdef"
+)
 
 // Options maps what the definition refers to onto this machine.
 type Options struct {
@@ -127,7 +119,7 @@ func Args(def types.ContainerDefinition, o Options) (Command, error) {
 	if aws.ToBool(def.Privileged) {
 		args = append(args, "--privileged")
 	}
-	caps, err := capabilities(def.LinuxParameters)
+	caps, err := ecsdef.Capabilities(def.LinuxParameters)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -175,70 +167,26 @@ func Args(def types.ContainerDefinition, o Options) (Command, error) {
 // environment returns the --env arguments: plain values inline, secrets by
 // name only (podman copies them from its own environment, secretEnv).
 func environment(def types.ContainerDefinition, o Options) (args, secretEnv []string, err error) {
-	vals := map[string]string{}
-	for _, kv := range def.Environment {
-		vals[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
-	}
-	secret := map[string]bool{}
-	for _, s := range def.Secrets {
-		v, ok := o.Secrets[aws.ToString(s.ValueFrom)]
+	resolve := func(from string) (string, error) {
+		v, ok := o.Secrets[from]
 		if !ok {
-			return nil, nil, fmt.Errorf("secret %s: no value for %s (Options.Secrets)", aws.ToString(s.Name), aws.ToString(s.ValueFrom))
+			return "", fmt.Errorf("no value for %s (Options.Secrets)", from)
 		}
-		n := aws.ToString(s.Name)
-		if _, dup := vals[n]; dup {
-			return nil, nil, fmt.Errorf("%s is both in environment and secrets", n)
-		}
-		vals[n], secret[n] = v, true
+		return v, nil
 	}
-	for k, v := range o.Env {
-		if _, set := vals[k]; set && !slices.Contains(o.Override, k) {
-			return nil, nil, fmt.Errorf("Options.Env replaces the definition's %s: list it in Options.Override", k)
-		}
-		vals[k] = v
-		delete(secret, k)
+	e, err := ecsdef.Environment(def, resolve, o.Env, o.Override)
+	if err != nil {
+		return nil, nil, err
 	}
-	names := make([]string, 0, len(vals))
-	for k := range vals {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if secret[k] {
+	for _, k := range e.Names() {
+		if e.Secret[k] {
 			args = append(args, "--env", k)
-			secretEnv = append(secretEnv, k+"="+vals[k])
+			secretEnv = append(secretEnv, k+"="+e.Values[k])
 			continue
 		}
-		args = append(args, "--env", k+"="+vals[k])
+		args = append(args, "--env", k+"="+e.Values[k])
 	}
 	return args, secretEnv, nil
-}
-
-// capabilities applies the definition's drop and add lists to
-// DefaultCapabilities.
-func capabilities(lp *types.LinuxParameters) ([]string, error) {
-	have := slices.Clone(DefaultCapabilities)
-	if lp == nil || lp.Capabilities == nil {
-		return have, nil
-	}
-	norm := func(c string) string { return strings.TrimPrefix(strings.ToUpper(c), "CAP_") }
-	for _, d := range lp.Capabilities.Drop {
-		if norm(d) == "ALL" {
-			have = nil
-			break
-		}
-		have = slices.DeleteFunc(have, func(c string) bool { return c == norm(d) })
-	}
-	for _, a := range lp.Capabilities.Add {
-		if norm(a) == "ALL" {
-			return nil, fmt.Errorf("capabilities.add ALL: Fargate accepts only SYS_PTRACE")
-		}
-		if !slices.Contains(have, norm(a)) {
-			have = append(have, norm(a))
-		}
-	}
-	sort.Strings(have)
-	return have, nil
 }
 
 // unsupported reports settings that change how the container runs and that

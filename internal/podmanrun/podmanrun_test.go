@@ -99,7 +99,7 @@ func TestArgsRefuseWhatTheyCannotMap(t *testing.T) {
 		{"no host directory for a volume", podmanrun.Options{Secrets: secrets}, `no host directory for volume "scratch"`},
 		{"no value for a secret", podmanrun.Options{Volumes: vols}, "no value for arn:aws:secretsmanager"},
 		{"silent override of the module's value", podmanrun.Options{Volumes: vols, Secrets: secrets,
-			Env: map[string]string{"PGSSLMODE": "disable"}}, "list it in Options.Override"},
+			Env: map[string]string{"PGSSLMODE": "disable"}}, "list it as an override"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := podmanrun.Args(export, tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
