@@ -86,6 +86,8 @@ image-test: ## build the image with podman, check its promises, run permissions-
 	$(MAKE) --no-print-directory image-podman IMAGE=$(IMAGE_TEST)
 	go vet -tags imagetest ./test/imagetest/
 	ADVANA_EXPORT_IMAGE=$(IMAGE_TEST) go test -count=1 -tags imagetest -timeout 20m -v ./test/imagetest/
+	@# Each build leaves the last one untagged: drop those (this image's label only).
+	@$(PODMAN) image prune -f --filter label=org.opencontainers.image.title=advana-export >/dev/null
 
 demo: build ## export a sample database to a local S3 (moto), restore it, compare
 	go run ./internal/demo -binary $(BIN)
