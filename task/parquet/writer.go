@@ -54,6 +54,13 @@ type File struct {
 // form, whatever the row-group size.
 const maxBatchBytes = 4 << 20
 
+// HeldBytes is about the most one Writer holds: a row group, encoded and
+// compressed (at most its text size), and the batches in Arrow form (the
+// one being parsed, one queued, one being encoded).
+func HeldBytes(opts Options) int64 {
+	return opts.RowGroupBytes + 3*min(opts.RowGroupBytes, maxBatchBytes)
+}
+
 // Writer writes one table's rows as one or more Parquet files. Append
 // parses rows into Arrow columns on the caller's goroutine; a second
 // goroutine encodes, compresses and writes each batch into the current
