@@ -129,20 +129,6 @@ func TestParquetUnstorableValueFails(t *testing.T) {
 func TestParquetCopyFailureMidStreamLeavesNothing(t *testing.T) {
 	bucket, keyARN := newTarget(t)
 	proxy := slowProxy(t)
-	r := runBinary(t, invocation{env: largeEnv(bucket, keyARN, proxy.URL), args: parquetSlowArgs,
-		during: func(int) {
-			<-proxy.FirstPart
-			_, err := pg.Query(context.Background(), "postgres",
-				"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'advana-export' and query ilike 'copy%'")
-			if err != nil {
-				t.Errorf("terminate the workers' backends: %v", err)
-			}
-		}})
-	if r.code != 3 {
-		t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if proxy.Parts() == 0 {
-		t.Fatal("no part was uploaded before the failure; the test did not exercise a mid-stream failure")
-	}
+	r := runCopyKilledMidStream(t, proxy, invocation{env: largeEnv(bucket, keyARN, proxy.URL), args: parquetSlowArgs})
 	assertUndone(t, bucket, r, true)
 }
