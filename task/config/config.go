@@ -34,7 +34,7 @@ type Config struct {
 	Jobs        int
 	ScratchDir  string
 
-	// Parquet format: rows buffered per row group, and the size past which
+	// Parquet format: the text size that ends a row group, and the size past which
 	// a table's next row group starts a new file.
 	ParquetRowGroup int64
 	ParquetFileSize int64

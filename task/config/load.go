@@ -188,7 +188,7 @@ func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowG
 	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed), directory or parquet ("+EnvFormat+")")
 	fs.StringVar(compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none; default zstd:3, gzip:1 for directory ("+EnvCompression+")")
 	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, DefaultJobs), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
-	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: rows buffered per row group, in MiB of text; memory is about jobs × 5 × this ("+EnvParquetRowGroup+")")
+	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: a row group ends at this many MiB of text; each job holds one, compressed, so memory is about 64 MiB + jobs × (this + 40 MiB) ("+EnvParquetRowGroup+")")
 	fs.Int64Var(fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
 	fs.StringVar(partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")

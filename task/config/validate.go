@@ -57,7 +57,7 @@ func validate(c *Config, p *problems) {
 			p.add(EnvJobs+" (--jobs)", fmt.Sprintf("%d is out of range", c.Jobs), "use 1-64, about the task's vCPU count")
 		}
 		if c.ParquetRowGroup < MiB || c.ParquetRowGroup > 1024*MiB {
-			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; memory is about jobs × 5 × this")
+			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; memory is about 64 MiB + jobs × (this + 40 MiB)")
 		}
 		if c.ParquetFileSize < MiB || c.ParquetFileSize > 1024*1024*MiB {
 			p.add(EnvParquetFileSize+" (--parquet-file-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetFileSize/MiB), "use 1-1048576, e.g. 1024")

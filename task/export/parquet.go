@@ -55,8 +55,11 @@ func (r *run) exportParquet(ctx context.Context) ([]manifest.Object, string, err
 	if err != nil {
 		return nil, "", err
 	}
+	uploadConcurrency := max(1, r.cfg.Concurrency/r.cfg.Jobs)
 	p := &parquetRun{run: r, snap: snap, dirs: tableDirs(tables),
-		up: s3upload.New(r.d.S3, r.cfg.Bucket, r.cfg.KMSKeyID, r.partSize, max(1, r.cfg.Concurrency/r.cfg.Jobs))}
+		up: s3upload.New(r.d.S3, r.cfg.Bucket, r.cfg.KMSKeyID, r.partSize, uploadConcurrency)}
+	limit := parquetMemoryLimit(p.writerOptions(), r.cfg.Jobs, uploadConcurrency, r.partSize)
+	r.log.WithFields(logrus.Fields{"event": "memory_limit", "bytes": limit}).Info("garbage collector's soft memory limit (GOMEMLIMIT overrides it)")
 	results, err := p.readAll(ctx, tables)
 	if err != nil {
 		return nil, "", err

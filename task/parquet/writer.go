@@ -1,9 +1,12 @@
 package parquet
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -24,9 +27,10 @@ type Sink interface {
 
 // Options bound memory and file size.
 type Options struct {
-	// RowGroupBytes: rows are buffered until their text form reaches this
-	// size, then written as one row group. Memory per table being written is
-	// a small multiple of it.
+	// RowGroupBytes: a row group ends once the text form of its rows
+	// reaches this size. The row group is held encoded and compressed
+	// until it ends, so memory per table being written is about this size
+	// at most, however large the table.
 	RowGroupBytes int64
 	// FileBytes: after a row group takes a file past this size, the file is
 	// closed and the next row group starts a new one.
@@ -44,7 +48,25 @@ type File struct {
 	Bytes int64
 }
 
-// Writer writes one table's rows as one or more Parquet files.
+// maxBatchBytes bounds a batch: rows are parsed into Arrow columns a batch
+// at a time and handed to the encoder while the next batch is parsed, so
+// reading and encoding overlap and only a few batches are ever in Arrow
+// form, whatever the row-group size.
+const maxBatchBytes = 4 << 20
+
+// HeldBytes is about the most one Writer holds: a row group, encoded and
+// compressed (at most its text size), and the batches in Arrow form (the
+// one being parsed, one queued, one being encoded).
+func HeldBytes(opts Options) int64 {
+	return opts.RowGroupBytes + 3*min(opts.RowGroupBytes, maxBatchBytes)
+}
+
+// Writer writes one table's rows as one or more Parquet files. Append
+// parses rows into Arrow columns on the caller's goroutine; a second
+// goroutine encodes, compresses and writes each batch into the current
+// row group (buffered, already compressed) and starts a new row group,
+// or a new file, when one is full. Append, Close and Abort are called from
+// one goroutine.
 type Writer struct {
 	cols    []Column
 	opts    Options
@@ -54,15 +76,34 @@ type Writer struct {
 	rb      *array.RecordBuilder
 	appends []appendFunc
 
-	groupRows  int64
-	groupBytes int64
+	// The batch being parsed (caller's goroutine).
+	batchRows  int64
+	batchBytes int64
+	batchLimit int64
 
+	batches chan batch
+	done    chan struct{} // closed when the encoder has stopped
+	stopped bool          // batches is closed
+	failed  atomic.Pointer[error]
+
+	mu      sync.Mutex // sink and aborted, shared with Abort
 	sink    Sink
-	counter *countingWriter
-	fw      *pqarrow.FileWriter
-	rows    int64 // rows in the open file
-	files   []File
-	done    bool // Close or Abort ran: the builders are released
+	aborted bool
+
+	// The encoder's state (its goroutine; the caller's once done is closed).
+	counter   *countingWriter
+	fw        *pqarrow.FileWriter
+	fileRows  int64
+	groupText int64 // text bytes in the open row group
+	groupFull bool  // the next batch starts a new row group
+	files     []File
+	released  bool
+}
+
+// batch is a slice of rows in Arrow form and their text size.
+type batch struct {
+	rec  arrow.RecordBatch
+	text int64
 }
 
 // NewWriter prepares a writer; newSink opens file number index (0, 1, ...)
@@ -72,15 +113,31 @@ func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error
 	for i, c := range cols {
 		fields[i] = c.field()
 	}
-	w := &Writer{cols: cols, opts: opts, newSink: newSink, schema: arrow.NewSchema(fields, nil)}
-	w.props = parquet.NewWriterProperties(
+	w := &Writer{cols: cols, opts: opts, newSink: newSink, schema: arrow.NewSchema(fields, nil),
+		batchLimit: min(opts.RowGroupBytes, maxBatchBytes), batches: make(chan batch, 1), done: make(chan struct{})}
+	props := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6), // logical types (UUID, JSON, nanosecond-free TIMESTAMP)
 		parquet.WithDataPageVersion(parquet.DataPageV1),
 		parquet.WithCompression(opts.Codec), parquet.WithCompressionLevel(opts.Level),
-		parquet.WithMaxRowGroupLength(1<<40), // row groups are cut by size, here
+		parquet.WithMaxRowGroupLength(1 << 40), // row groups are cut by size, here
 		parquet.WithCreatedBy(opts.CreatedBy),
 		parquet.WithStats(true),
-	)
+		parquet.WithDictionaryDefault(false),
+	}
+	// Dictionary encoding pays for text (statuses, names, repeated JSON);
+	// numbers, times, UUIDs and DECIMALs are mostly distinct, and hashing
+	// each into a dictionary that overflows and falls back costs more CPU
+	// than zstd gains over plain pages.
+	for _, c := range cols {
+		if c.Kind == KindText || c.Kind == KindJSON {
+			path := parquet.ColumnPath{c.Name}
+			if c.List {
+				path = append(path, "list", "element")
+			}
+			props = append(props, parquet.WithDictionaryPath(path, true))
+		}
+	}
+	w.props = parquet.NewWriterProperties(props...)
 	if _, err := pqarrow.ToParquet(w.schema, w.props, pqarrow.DefaultWriterProps()); err != nil {
 		return nil, fmt.Errorf("parquet schema: %w", err)
 	}
@@ -93,6 +150,7 @@ func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error
 			w.appends[i] = appender(c, w.rb.Field(i))
 		}
 	}
+	go w.encode()
 	return w, nil
 }
 
@@ -112,40 +170,108 @@ func (w *Writer) Append(fields [][]byte) error {
 		}
 		// The text form, plus a fixed cost per value, approximates what
 		// the builders hold.
-		w.groupBytes += int64(len(f)) + 8
+		w.batchBytes += int64(len(f)) + 8
 	}
-	w.groupRows++
-	if w.groupBytes >= w.opts.RowGroupBytes {
-		return w.flush()
+	w.batchRows++
+	if w.batchBytes >= w.batchLimit {
+		return w.handOver()
 	}
 	return nil
 }
 
-// flush writes the buffered rows as one row group, opening a file first if
-// none is open, and closes the file once it has passed FileBytes.
-func (w *Writer) flush() error {
+// handOver passes the parsed batch to the encoder (waiting while it is
+// still busy with the one before) and sizes the builders for the next.
+func (w *Writer) handOver() error {
+	if err := w.err(); err != nil {
+		return err
+	}
+	if w.batchRows == 0 {
+		return nil
+	}
+	dataLens := make([]int, len(w.cols))
+	for i := range w.cols {
+		if b, ok := w.rb.Field(i).(dataBuilder); ok {
+			dataLens[i] = b.DataLen()
+		}
+	}
+	w.batches <- batch{rec: w.rb.NewRecordBatch(), text: w.batchBytes}
+	w.rb.Reserve(int(w.batchRows))
+	for i, n := range dataLens {
+		if n > 0 {
+			w.rb.Field(i).(dataBuilder).ReserveData(n)
+		}
+	}
+	w.batchRows, w.batchBytes = 0, 0
+	return w.err()
+}
+
+// dataBuilder is a builder of variable-length values (text, bytea).
+type dataBuilder interface {
+	DataLen() int
+	ReserveData(int)
+}
+
+func (w *Writer) err() error {
+	if p := w.failed.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (w *Writer) fail(err error) {
+	w.failed.CompareAndSwap(nil, &err)
+}
+
+// encode is the encoder goroutine. After a failure it keeps receiving, so
+// Append never blocks, and drops what it receives.
+func (w *Writer) encode() {
+	defer close(w.done)
+	for b := range w.batches {
+		if w.err() == nil {
+			if err := w.write(b); err != nil {
+				w.fail(err)
+			}
+		}
+		b.rec.Release()
+	}
+}
+
+// write adds a batch to the open row group, first starting a new row
+// group (or file) if the last one is full; a row group that reaches
+// RowGroupBytes of text is full, and the file ends with it once the file
+// would pass FileBytes.
+func (w *Writer) write(b batch) error {
 	if w.fw == nil {
 		if err := w.open(); err != nil {
 			return err
 		}
-	}
-	if w.groupRows > 0 {
-		rec := w.rb.NewRecordBatch()
-		err := w.fw.Write(rec)
-		rec.Release()
-		if err != nil {
+	} else if w.groupFull {
+		if err := w.fw.NewBufferedRowGroupChecked(); err != nil {
 			return fmt.Errorf("write row group: %w", err)
 		}
-		w.rows += w.groupRows
 	}
-	w.groupRows, w.groupBytes = 0, 0
-	if w.counter.n >= w.opts.FileBytes {
+	w.groupFull = false
+	if err := w.fw.WriteBuffered(b.rec); err != nil {
+		return fmt.Errorf("write row group: %w", err)
+	}
+	w.fileRows += b.rec.NumRows()
+	if w.groupText += b.text; w.groupText < w.opts.RowGroupBytes {
+		return nil
+	}
+	w.groupText = 0
+	if w.counter.n+w.fw.RowGroupTotalCompressedBytes() >= w.opts.FileBytes {
 		return w.closeFile()
 	}
+	w.groupFull = true
 	return nil
 }
 
 func (w *Writer) open() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.aborted {
+		return errors.New("aborted")
+	}
 	sink, err := w.newSink(len(w.files))
 	if err != nil {
 		return err
@@ -155,53 +281,88 @@ func (w *Writer) open() error {
 	if err != nil {
 		return fmt.Errorf("start parquet file: %w", err)
 	}
-	w.rows = 0
+	w.fileRows, w.groupText, w.groupFull = 0, 0, false
 	return nil
 }
 
+// closeFile writes the open row group and the footer and completes the
+// file's upload.
 func (w *Writer) closeFile() error {
 	if err := w.fw.Close(); err != nil {
 		return fmt.Errorf("finish parquet file: %w", err)
 	}
 	w.fw = nil
+	w.mu.Lock()
 	sink := w.sink
 	w.sink = nil
+	w.mu.Unlock()
 	if err := sink.Close(); err != nil {
 		return err
 	}
-	w.files = append(w.files, File{Rows: w.rows, Bytes: w.counter.n})
+	w.files = append(w.files, File{Rows: w.fileRows, Bytes: w.counter.n})
 	return nil
+}
+
+// stop hands over what is parsed (unless failing) and waits for the
+// encoder to finish.
+func (w *Writer) stop(flush bool) error {
+	var err error
+	if flush {
+		err = w.handOver()
+	}
+	if !w.stopped {
+		w.stopped = true
+		close(w.batches)
+	}
+	<-w.done
+	if err == nil {
+		err = w.err()
+	}
+	return err
 }
 
 // Close writes what is buffered and finishes the last file. A table with
 // no rows still gets one file, so its schema reaches the warehouse.
 func (w *Writer) Close() ([]File, error) {
+	if err := w.stop(true); err != nil {
+		w.Abort(err)
+		return nil, err
+	}
 	defer w.release()
-	if w.groupRows > 0 || len(w.files) == 0 || w.fw != nil {
-		if err := w.flush(); err != nil {
+	if w.fw == nil && len(w.files) == 0 {
+		if err := w.open(); err != nil {
+			w.Abort(err)
 			return nil, err
 		}
-		if w.fw != nil {
-			if err := w.closeFile(); err != nil {
-				return nil, err
-			}
+	}
+	if w.fw != nil {
+		if err := w.closeFile(); err != nil {
+			w.Abort(err)
+			return nil, err
 		}
 	}
 	return w.files, nil
 }
 
-// Abort discards the open file, if any.
+// Abort discards the open file, if any: its upload is aborted, which also
+// ends a write the encoder is blocked in.
 func (w *Writer) Abort(err error) {
-	if w.sink != nil {
-		w.sink.Abort(err)
-		w.sink = nil
+	w.fail(err)
+	w.mu.Lock()
+	w.aborted = true
+	sink := w.sink
+	w.sink = nil
+	w.mu.Unlock()
+	if sink != nil {
+		sink.Abort(err)
 	}
+	_ = w.stop(false)
 	w.release()
 }
 
 func (w *Writer) release() {
-	if !w.done {
-		w.done = true
+	if !w.released {
+		w.released = true
 		w.rb.Release()
 	}
 }

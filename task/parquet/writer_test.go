@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
 
@@ -95,5 +96,68 @@ func TestWriterRejectsBadValues(t *testing.T) {
 			t.Errorf("%s: error does not name the column: %v", tt.col.Name, err)
 		}
 		w.Abort(err)
+	}
+}
+
+// failingSink refuses writes once it holds limit bytes, as an upload S3
+// refuses; with stalled set it first waits until stalled is closed, as an
+// upload stalls until the run's context is cancelled.
+type failingSink struct {
+	limit   int
+	n       int
+	stalled chan struct{}
+}
+
+func (s *failingSink) Write(b []byte) (int, error) {
+	if s.n+len(b) <= s.limit {
+		s.n += len(b)
+		return len(b), nil
+	}
+	if s.stalled != nil {
+		<-s.stalled
+	}
+	return 0, errors.New("upload refused")
+}
+func (s *failingSink) Close() error { return nil }
+func (s *failingSink) Abort(error)  {}
+
+// TestWriterSinkFailure: the encoder writes on its own goroutine; a sink
+// that fails, at once or after a stall, stops Append or Close with the
+// sink's error, and nothing hangs.
+func TestWriterSinkFailure(t *testing.T) {
+	for _, blocking := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stalled=%v", blocking), func(t *testing.T) {
+			sink := &failingSink{limit: 100 << 10}
+			if blocking {
+				sink.stalled = make(chan struct{})
+				time.AfterFunc(200*time.Millisecond, func() { close(sink.stalled) })
+			}
+			cols := []parquet.Column{{Name: "id", Kind: parquet.KindInt64}, {Name: "note", Kind: parquet.KindText}}
+			w, err := parquet.NewWriter(cols, parquet.Options{RowGroupBytes: 64 << 10, FileBytes: 1 << 30, Codec: compress.Codecs.Uncompressed},
+				func(int) (parquet.Sink, error) { return sink, nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				for i := 0; i < 200000; i++ {
+					if err := w.Append([][]byte{[]byte(fmt.Sprint(i)), []byte(fmt.Sprintf("row %d, not compressible %x", i, i*7919))}); err != nil {
+						done <- err
+						return
+					}
+				}
+				_, err := w.Close()
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("the table was written although its sink failed")
+				}
+				w.Abort(err)
+			case <-time.After(20 * time.Second):
+				t.Fatal("the writer hangs after its sink failed")
+			}
+		})
 	}
 }

@@ -15,6 +15,10 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
 )
 
+// ErrNotRestorable marks a run pg_restore cannot load: a Parquet export is
+// for a warehouse (docs/warehouse.md), not for pg_restore.
+var ErrNotRestorable = errors.New("not a pg_dump archive")
+
 // Fetched is a run on local disk, ready for pg_restore.
 type Fetched struct {
 	Manifest *manifest.Manifest
@@ -28,11 +32,15 @@ type Fetched struct {
 // zstd archive on the way (in Go: no zstd program needed). Each file is
 // written under a temporary name and renamed when it verified, so a failed
 // or repeated fetch never leaves a file that looks finished but is not, and
-// running it again simply replaces what is there.
+// running it again simply replaces what is there. A Parquet run is refused
+// before anything is downloaded (ErrNotRestorable).
 func Fetch(ctx context.Context, c Client, bucket, manifestKey, dir string, report func(Result)) (Fetched, error) {
 	m, err := ReadManifest(ctx, c, bucket, manifestKey)
 	if err != nil {
 		return Fetched{}, err
+	}
+	if m.Format == "parquet" {
+		return Fetched{Manifest: m}, fmt.Errorf("s3://%s/%s is a parquet export, %w: load its tables/*/part-*.parquet with a warehouse reader (read_parquet, spark.read.parquet) and its schema.sql with psql", bucket, manifestKey, ErrNotRestorable)
 	}
 	for _, o := range m.Objects {
 		res, err := fetchOne(ctx, c, bucket, manifestKey, o, dir)

@@ -209,23 +209,7 @@ func TestDryRunUploadsNothing(t *testing.T) {
 func TestDumpFailureMidStreamLeavesNothing(t *testing.T) {
 	bucket, keyARN := newTarget(t)
 	proxy := slowProxy(t)
-	r := runBinary(t, invocation{
-		env: largeEnv(bucket, keyARN, proxy.URL), args: slowArgs,
-		during: func(int) {
-			<-proxy.FirstPart
-			_, err := pg.Query(context.Background(), "postgres",
-				"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'advana-export' and query ilike 'copy%'")
-			if err != nil {
-				t.Errorf("terminate pg_dump's backend: %v", err)
-			}
-		},
-	})
-	if r.code != 3 {
-		t.Fatalf("exit %d, want 3 (dump failed):\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if proxy.Parts() == 0 {
-		t.Fatal("no part was uploaded before the failure; the test did not exercise a mid-stream failure")
-	}
+	r := runCopyKilledMidStream(t, proxy, invocation{env: largeEnv(bucket, keyARN, proxy.URL), args: slowArgs})
 	assertNothingLeft(t, bucket)
 	if !strings.Contains(r.stdout, "pg_dump") {
 		t.Errorf("the error does not say pg_dump failed:\n%s", r.stdout)
@@ -367,6 +351,30 @@ func TestURIPasswordInPGDATABASEIsNotLogged(t *testing.T) {
 // slowArgs make the large database's dump span several parts, uploaded one
 // at a time, so a test has time to act while the upload is open.
 var slowArgs = []string{"--part-size-mib", "5", "--compression", "none", "--concurrency", "1"}
+
+// runCopyKilledMidStream runs the export through proxy and, once the first
+// part is uploaded, has the server end every session of the export that is
+// running COPY (pg_dump's, or the Parquet workers'), as a failover would.
+// The run must exit 3 after a part was uploaded.
+func runCopyKilledMidStream(t *testing.T, proxy *testenv.S3Proxy, inv invocation) result {
+	t.Helper()
+	inv.during = func(int) {
+		<-proxy.FirstPart
+		_, err := pg.Query(context.Background(), "postgres",
+			"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'advana-export' and query ilike 'copy%'")
+		if err != nil {
+			t.Errorf("terminate the export's COPY sessions: %v", err)
+		}
+	}
+	r := runBinary(t, inv)
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if proxy.Parts() == 0 {
+		t.Fatal("no part was uploaded before the failure; the test did not exercise a mid-stream failure")
+	}
+	return r
+}
 
 // slowProxy puts a proxy in front of moto that holds each UploadPart for a
 // while, so a test can act while the upload is open.

@@ -67,6 +67,9 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		defer os.RemoveAll(work)
 	}
 	f, err := partner.Fetch(ctx, c, bucket, key, work, reportObject(log))
+	if errors.Is(err, partner.ErrNotRestorable) {
+		return partnerExit(ctx, log, "restore_failed", exitConfig, err)
+	}
 	if err != nil {
 		return partnerExit(ctx, log, "restore_failed", exitStorage, err)
 	}

@@ -1,0 +1,24 @@
+package export
+
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/parquet"
+)
+
+// The limit is the runtime plus, per job, a row group, its batches and the
+// upload's parts; a limit already in force (GOMEMLIMIT) is kept.
+func TestParquetMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	opts := parquet.Options{RowGroupBytes: 64 << 20}
+	got := parquetMemoryLimit(opts, 2, 2, 8<<20)
+	if want := int64(64<<20 + 2*(64<<20+3*4<<20+3*8<<20)); got != want || debug.SetMemoryLimit(-1) != want {
+		t.Fatalf("limit %d, in force %d, want %d", got, debug.SetMemoryLimit(-1), want)
+	}
+	debug.SetMemoryLimit(1 << 30)
+	if got := parquetMemoryLimit(opts, 8, 1, 100<<20); got != 1<<30 || debug.SetMemoryLimit(-1) != 1<<30 {
+		t.Fatalf("an operator's limit was replaced: %d", got)
+	}
+}
