@@ -20,7 +20,7 @@ func (res *Results) markdown(chart string) string {
 	p("")
 	p("![wall time, MB/s and peak RSS per contender](%s)", chart)
 	p("")
-	p("## Targets (issue #8)")
+	p("## Targets (issues #8 and #15)")
 	p("")
 	p("| Target | Wanted | Measured | Met |")
 	p("|---|---|---|---|")
