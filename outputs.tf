@@ -124,17 +124,17 @@ output "failure_rule_name" {
 }
 
 output "missed_run_alarm_arn" {
-  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows (null for an at() schedule)."
+  description = "ARN of the CloudWatch alarm that fires when no export has succeeded for longer than the schedule allows (null for an at() schedule or missed_run_alarm_hours = 0)."
   value       = module.schedule.missed_run_alarm_arn
 }
 
 output "missed_run_alarm_name" {
-  description = "Name of the missed-run alarm (null for an at() schedule)."
+  description = "Name of the missed-run alarm (null for an at() schedule or missed_run_alarm_hours = 0)."
   value       = module.schedule.missed_run_alarm_name
 }
 
 output "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule)."
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null without an alarm)."
   value       = module.schedule.missed_run_alarm_hours
 }
 

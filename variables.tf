@@ -522,13 +522,13 @@ variable "alarm_topic_arn" {
 }
 
 variable "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. An at() schedule gets no missed-run alarm."
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168), or 0 for no missed-run alarm. Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. CloudWatch alarms look back at most 168 hours, so runs more than 166 hours apart (weekly, monthly) fail the plan until this is 0: the failure rule and the dead-letter queue still report every run that fails or cannot start. A value not above the gap between runs is refused (it would fire before every run). An at() schedule gets no missed-run alarm."
   type        = number
   default     = null
 
   validation {
-    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 1 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
-    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), or null to derive it."
+    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 0 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
+    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), 0 for no missed-run alarm, or null to derive it."
   }
 }
 

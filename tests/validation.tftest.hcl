@@ -249,3 +249,19 @@ run "stop_timeout_above_fargate_limit" {
   }
   expect_failures = [var.stop_timeout]
 }
+
+run "valid_missed_run_alarm_off" {
+  command = plan
+  variables {
+    schedule_expression    = "rate(14 days)"
+    missed_run_alarm_hours = 0
+  }
+}
+
+run "missed_run_alarm_beyond_cloudwatch" {
+  command = plan
+  variables {
+    missed_run_alarm_hours = 200
+  }
+  expect_failures = [var.missed_run_alarm_hours]
+}

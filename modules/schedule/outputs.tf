@@ -74,8 +74,8 @@ output "missed_run_alarm_name" {
 }
 
 output "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null for at())."
-  value       = local.one_time ? null : local.missed_run_alarm_hours
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null without an alarm: at(), or missed_run_alarm_hours = 0)."
+  value       = local.missed_run_alarm ? local.missed_run_alarm_hours : null
 }
 
 output "kms_key_arn" {
