@@ -3,6 +3,7 @@ module "bucket" {
 
   bucket_name                  = local.bucket_name
   prefix                       = var.prefix
+  kms_key_arn                  = var.kms_key_arn
   kms_key_alias                = "${var.name}/exports"
   kms_key_deletion_window_days = var.kms_key_deletion_window_days
   kms_key_administrator_arns   = var.kms_key_administrator_arns
@@ -11,7 +12,8 @@ module "bucket" {
   # Logs encrypts the task's log group, the replication role decrypts.
   writer_role_arns = [module.task.task_role_arn]
   reader_role_arns = var.reader_role_arns
-  log_group_names  = [local.log_group_name]
+  # Only the group the module creates: a given group's encryption is the caller's.
+  log_group_names = var.log_group_name == null ? [local.log_group_name] : []
 
   lifecycle_rules = var.lifecycle_rules
   access_logging  = var.access_logging

@@ -14,7 +14,7 @@ output "prefix" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key that encrypts exports and the task's logs."
+  description = "ARN of the customer-managed KMS key that encrypts exports and the task's logs: created, or kms_key_arn."
   value       = module.bucket.kms_key_arn
 }
 
@@ -24,13 +24,18 @@ output "kms_key_id" {
 }
 
 output "kms_key_alias_name" {
-  description = "Alias of the exports' KMS key (`alias/<name>/exports`)."
+  description = "Alias of the exports' KMS key (`alias/<name>/exports`; null with kms_key_arn)."
   value       = module.bucket.kms_key_alias
 }
 
 output "kms_key_alias_arn" {
-  description = "ARN of the exports' KMS key alias (what the task is given)."
+  description = "ARN of the exports' KMS key alias (what the task is given; null with kms_key_arn, when the task is given the key's ARN)."
   value       = module.bucket.kms_key_alias_arn
+}
+
+output "kms_key_policy_json" {
+  description = "With kms_key_arn: the key policy statements your key needs (the task role and CloudWatch Logs encrypt, the replication role and reader_role_arns decrypt, each through S3 or Logs only; EventBridge, CloudWatch and the scheduler role deliver and decrypt the schedule, queue and topic). Merge them into its policy, e.g. source_policy_documents. Null when the module creates the keys."
+  value       = try(data.aws_iam_policy_document.kms_key_policy[0].json, null)
 }
 
 output "task_definition_arn" {
@@ -44,7 +49,7 @@ output "task_definition_family" {
 }
 
 output "task_role_arn" {
-  description = "ARN of the task role (writes exports)."
+  description = "ARN of the task role (writes exports): created, or task_role_arn."
   value       = module.task.task_role_arn
 }
 
@@ -54,13 +59,28 @@ output "task_role_name" {
 }
 
 output "execution_role_arn" {
-  description = "ARN of the execution role (image pull, logs, database secret)."
+  description = "ARN of the execution role (image pull, logs, database secret): created, or execution_role_arn."
   value       = module.task.execution_role_arn
 }
 
 output "execution_role_name" {
   description = "Name of the execution role."
   value       = module.task.execution_role_name
+}
+
+output "task_role_policy_json" {
+  description = "The task role's policy: exactly the calls docs/contract.md lists, on this bucket's prefix and key. Attach it to the role you give in task_role_arn (the module attaches it to the role it creates)."
+  value       = module.task.task_role_policy_json
+}
+
+output "execution_role_policy_json" {
+  description = "The execution role's policy: this image's repository, this log group, this database secret. Attach it to the role you give in execution_role_arn (the module attaches it to the role it creates)."
+  value       = module.task.execution_role_policy_json
+}
+
+output "ecs_tasks_trust_policy_json" {
+  description = "Trust policy for roles you give in task_role_arn and execution_role_arn: ecs-tasks.amazonaws.com, from this account's ECS only (what the module's own roles trust)."
+  value       = module.task.ecs_tasks_trust_policy_json
 }
 
 output "scheduler_role_arn" {
@@ -84,7 +104,7 @@ output "replication_role_name" {
 }
 
 output "log_group_name" {
-  description = "CloudWatch Logs group of the task (JSON events, one per line)."
+  description = "CloudWatch Logs group of the task (JSON events, one per line): created, or log_group_name."
   value       = module.task.log_group_name
 }
 
@@ -149,7 +169,7 @@ output "alarm_topic_name" {
 }
 
 output "schedule_kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the schedule, its dead-letter queue and the alert topic (subscribers reading the queue need it)."
+  description = "ARN of the KMS key that encrypts the schedule, its dead-letter queue and the alert topic (subscribers reading the queue need it): created, or kms_key_arn."
   value       = module.schedule.kms_key_arn
 }
 

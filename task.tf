@@ -27,8 +27,11 @@ module "task" {
   rds_iam_auth          = var.rds_iam_auth
 
   log_group_name     = local.log_group_name
+  create_log_group   = var.log_group_name == null
   log_retention_days = var.log_retention_days
 
+  task_role_arn       = var.task_role_arn
+  execution_role_arn  = var.execution_role_arn
   task_role_name      = var.iam_role_names.task
   execution_role_name = var.iam_role_names.execution
   role_path           = var.iam_role_path

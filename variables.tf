@@ -395,6 +395,27 @@ variable "reader_role_arns" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "ARN of an existing customer-managed KMS key (this account and region) instead of the two the module creates: it then encrypts the bucket, the task's log group (when the module creates it), the schedule, the dead-letter queue and the alert topic, and the module creates no key. Its policy is yours: add the statements of output kms_key_policy_json (who may use it, each through one service). kms_key_deletion_window_days and kms_key_administrator_arns apply only to created keys."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, e.g. aws_kms_key.exports.arn), not an alias or key id; or null to create the keys."
+  }
+
+  validation {
+    condition     = var.kms_key_arn == null || try(split(":", var.kms_key_arn)[3] == data.aws_region.current.name && split(":", var.kms_key_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "kms_key_arn must be a key in this module's account and region: CloudWatch Logs, SQS, SNS and Scheduler encrypt with a key of their own region, and kms_key_policy_json names this account's principals."
+  }
+
+  validation {
+    condition     = var.kms_key_arn == null || length(var.kms_key_administrator_arns) == 0
+    error_message = "kms_key_arn and kms_key_administrator_arns are both set: kms_key_administrator_arns administers keys the module creates, and with kms_key_arn it creates none (your key's policy says who administers it). Drop one."
+  }
+}
+
 variable "kms_key_deletion_window_days" {
   description = "Waiting period, in days, before the KMS key is deleted after a destroy."
   type        = number
@@ -533,7 +554,7 @@ variable "missed_run_alarm_hours" {
 }
 
 variable "iam_role_path" {
-  description = "IAM path of every role the module creates (task, execution, scheduler, replication), e.g. `/service-roles/`."
+  description = "IAM path of every role the module creates (task, execution, scheduler, replication), e.g. `/service-roles/`. Roles you give (task_role_arn, execution_role_arn) keep theirs."
   type        = string
   default     = "/"
   nullable    = false
@@ -558,6 +579,59 @@ variable "iam_role_names" {
   validation {
     condition     = alltrue([for n in values(var.iam_role_names) : n == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", coalesce(n, "-")))])
     error_message = "iam_role_names values must be 1-64 characters of A-Z, a-z, 0-9 and +=,.@_- (or null for the default)."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of an existing IAM role (this account) for the export program, instead of the one the module creates. The module attaches nothing to it: attach output task_role_policy_json (exactly the contract's calls on this bucket's prefix and key) and let it trust ecs_tasks_trust_policy_json. The bucket key's policy names it; the scheduler may pass it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
+    error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
+  }
+
+  validation {
+    condition     = var.task_role_arn == null || try(split(":", var.task_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "task_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
+  }
+
+  validation {
+    condition     = var.task_role_arn == null || var.iam_role_names.task == null
+    error_message = "task_role_arn and iam_role_names.task are both set: iam_role_names names roles the module creates, and with task_role_arn it creates no task role. Drop one."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "ARN of an existing IAM role (this account) ECS starts the task with, instead of the one the module creates. The module attaches nothing to it: attach output execution_role_policy_json (this image's repository, this log group, this secret) and let it trust ecs_tasks_trust_policy_json. The scheduler may pass it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
+    error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
+  }
+
+  validation {
+    condition     = var.execution_role_arn == null || try(split(":", var.execution_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "execution_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
+  }
+
+  validation {
+    condition     = var.execution_role_arn == null || var.iam_role_names.execution == null
+    error_message = "execution_role_arn and iam_role_names.execution are both set: iam_role_names names roles the module creates, and with execution_role_arn it creates no execution role. Drop one."
+  }
+}
+
+variable "log_group_name" {
+  description = "Name of an existing CloudWatch Logs group (this account and region) for the task's logs, instead of the `/ecs/<name>` group the module creates. Its retention and encryption are yours (log_retention_days does not apply); the module adds the missed-run alarm's metric filter to it, and the execution role may write only to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", coalesce(var.log_group_name, "-")))
+    error_message = "log_group_name must be a log group name (1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'), e.g. aws_cloudwatch_log_group.exports.name; not its ARN. Null creates /ecs/<name>."
   }
 }
 

@@ -35,8 +35,8 @@ func TestRolePathAndNames(t *testing.T) {
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
 	want := map[string]string{
-		"module.task.aws_iam_role.task":             "org-export-task",
-		"module.task.aws_iam_role.execution":        "naming-execution",
+		"module.task.aws_iam_role.task[0]":          "org-export-task",
+		"module.task.aws_iam_role.execution[0]":     "naming-execution",
 		"module.schedule.aws_iam_role.scheduler":    "naming-scheduler",
 		"module.bucket.aws_iam_role.replication[0]": "naming-replication",
 	}

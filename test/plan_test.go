@@ -33,7 +33,7 @@ func TestCompletePlan(t *testing.T) {
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
 
 	// Inputs of the complete example reach the resources.
-	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")
+	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
 	assert.EqualValues(t, 731, logs["retention_in_days"])
 	td := resource(t, plan, taskMod+".aws_ecs_task_definition.this")
 	assert.Equal(t, "2048", td["cpu"])
@@ -100,7 +100,7 @@ func TestMinimalPlan(t *testing.T) {
 	assert.Equal(t, "UTC", schedule["schedule_expression_timezone"])
 	assert.Equal(t, "ENABLED", schedule["state"])
 	assert.Equal(t, "OFF", at(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
-	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this")["retention_in_days"])
+	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this[0]")["retention_in_days"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"])
 	assert.Equal(t, "advana-export-123456789012-us-east-1", resource(t, plan, bucket+".aws_s3_bucket.this")["bucket"])

@@ -265,3 +265,100 @@ run "missed_run_alarm_beyond_cloudwatch" {
   }
   expect_failures = [var.missed_run_alarm_hours]
 }
+
+# Bring your own roles and log group.
+run "valid_own_roles_and_log_group" {
+  command = plan
+  variables {
+    task_role_arn      = "arn:aws:iam::123456789012:role/org/advana-export-task"
+    execution_role_arn = "arn:aws:iam::123456789012:role/org/advana-export-execution"
+    log_group_name     = "/org/advana-export"
+  }
+  # The outputs point at what was given.
+  assert {
+    condition     = output.task_role_arn == "arn:aws:iam::123456789012:role/org/advana-export-task" && output.task_role_name == "advana-export-task"
+    error_message = "task_role_arn/task_role_name do not point at the given role"
+  }
+  assert {
+    condition     = output.execution_role_arn == "arn:aws:iam::123456789012:role/org/advana-export-execution" && output.execution_role_name == "advana-export-execution"
+    error_message = "execution_role_arn/execution_role_name do not point at the given role"
+  }
+  assert {
+    condition     = output.log_group_name == "/org/advana-export" && output.log_group_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
+    error_message = "log_group_name/log_group_arn do not point at the given group"
+  }
+}
+
+run "task_role_name_instead_of_arn" {
+  command = plan
+  variables {
+    task_role_arn = "advana-export-task"
+  }
+  expect_failures = [var.task_role_arn]
+}
+
+run "execution_role_in_another_account" {
+  command = plan
+  variables {
+    execution_role_arn = "arn:aws:iam::210987654321:role/advana-export-execution"
+  }
+  expect_failures = [var.execution_role_arn]
+}
+
+run "own_task_role_and_a_name_for_it" {
+  command = plan
+  variables {
+    task_role_arn  = "arn:aws:iam::123456789012:role/advana-export-task"
+    iam_role_names = { task = "org-export-task" }
+  }
+  expect_failures = [var.task_role_arn]
+}
+
+run "log_group_arn_instead_of_name" {
+  command = plan
+  variables {
+    log_group_name = "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
+  }
+  expect_failures = [var.log_group_name]
+}
+
+# Bring your own key.
+run "valid_own_kms_key" {
+  command = plan
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+  }
+  assert {
+    condition     = output.kms_key_arn == var.kms_key_arn && output.schedule_kms_key_arn == var.kms_key_arn && output.kms_key_id == "0c0c0c0c-1111-2222-3333-444444444444"
+    error_message = "the key outputs do not point at the given key"
+  }
+  assert {
+    condition     = output.kms_key_alias_name == null && output.kms_key_alias_arn == null
+    error_message = "a given key has no alias from the module"
+  }
+}
+
+run "kms_alias_instead_of_key_arn" {
+  command = plan
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/exports"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "kms_key_in_another_region" {
+  command = plan
+  variables {
+    kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "own_kms_key_with_administrators" {
+  command = plan
+  variables {
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+    kms_key_administrator_arns = ["arn:aws:iam::123456789012:role/key-admin"]
+  }
+  expect_failures = [var.kms_key_arn]
+}

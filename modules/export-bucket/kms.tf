@@ -72,3 +72,8 @@ data "aws_iam_policy_document" "kms_logs" {
     }
   }
 }
+
+# The documents above in one, for a caller whose own key needs them.
+data "aws_iam_policy_document" "kms_key_policy" {
+  source_policy_documents = module.bucket.kms_key_policy_documents
+}

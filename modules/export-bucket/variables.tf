@@ -21,6 +21,17 @@ variable "prefix" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "ARN of an existing customer-managed KMS key (this account and region) for the bucket and the task's log group, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow. kms_key_alias, kms_key_deletion_window_days and kms_key_administrator_arns apply only to a created key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
+  }
+}
+
 variable "kms_key_alias" {
   description = "Alias (without the `alias/` prefix) of the customer-managed key created for the bucket and the task's log group. Defaults to `advana-export/<bucket_name>` with dots replaced by dashes."
   type        = string
@@ -218,6 +229,7 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
 
 variable "kms_key_administrator_arns" {
   description = "IAM roles or users that may change the key policy and create grants on the module's KMS keys (kms:PutKeyPolicy, kms:CreateGrant); the account's root user always may. Empty: the identity that applies the module."

@@ -225,13 +225,47 @@ variable "rds_iam_auth" {
 }
 
 variable "log_group_name" {
-  description = "Name of the CloudWatch Logs group created for both containers. Defaults to `/ecs/<name>`."
+  description = "Name of the CloudWatch Logs group both containers log to: created as `/ecs/<name>` by default, or the caller's existing group when create_log_group is false."
   type        = string
   default     = null
 
   validation {
     condition     = var.log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", coalesce(var.log_group_name, "-")))
-    error_message = "log_group_name must be 1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'."
+    error_message = "log_group_name must be 1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#' (a log group name, not its ARN)."
+  }
+}
+
+variable "create_log_group" {
+  description = "Create the log group (KMS-encrypted with kms_key_arn, log_retention_days). False uses the existing group log_group_name, whose retention and encryption are the caller's."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_log_group || var.log_group_name != null
+    error_message = "create_log_group = false needs log_group_name: the existing log group the task logs to."
+  }
+}
+
+variable "task_role_arn" {
+  description = "ARN of an existing IAM role for the export program. Null creates one. A given role gets nothing from this module: attach output task_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
+    error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "ARN of an existing IAM role ECS starts the task with. Null creates one. A given role gets nothing from this module: attach output execution_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
+    error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
   }
 }
 
@@ -300,6 +334,7 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
 
 variable "task_role_name" {
   description = "Name of the task role (what the export program runs as). Null names it `<name>-task`."

@@ -5,13 +5,26 @@
 
 module "kms" {
   source = "../kms-key"
+  count  = var.kms_key_arn == null ? 1 : 0
 
   alias                = var.kms_key_alias
   description          = var.kms_key_description
   deletion_window_days = var.kms_key_deletion_window_days
   administrator_arns   = var.kms_key_administrator_arns
-  policy_documents     = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
+  policy_documents     = local.key_policy_documents
   tags                 = var.tags
+}
+
+moved {
+  from = module.kms
+  to   = module.kms[0]
+}
+
+locals {
+  # Who may use the key: in the policy of the key created here, or for the
+  # caller to put into the policy of the key they give (kms_key_arn).
+  key_policy_documents = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
+  key_arn              = var.kms_key_arn != null ? var.kms_key_arn : module.kms[0].key_arn
 }
 
 data "aws_region" "current" {}

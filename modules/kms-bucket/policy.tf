@@ -72,7 +72,7 @@ data "aws_iam_policy_document" "bucket" {
     condition {
       test     = "StringNotEquals"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [module.kms.key_arn]
+      values   = [local.key_arn]
     }
   }
 

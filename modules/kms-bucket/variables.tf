@@ -6,6 +6,12 @@ variable "bucket_name" {
   nullable    = false
 }
 
+variable "kms_key_arn" {
+  description = "ARN of an existing key for the bucket instead of one created here (kms_key_alias, kms_key_description, kms_key_deletion_window_days and kms_key_administrator_arns then apply to nothing). Output kms_key_policy_documents is what its policy must allow."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_alias" {
   description = "Alias (without `alias/`) of the bucket's customer-managed key."
   type        = string

@@ -83,7 +83,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "EncryptDeadLetters"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [module.kms.key_arn]
+    resources = [local.kms_key_arn]
 
     condition {
       test     = "StringEquals"

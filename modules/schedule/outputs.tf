@@ -79,16 +79,21 @@ output "missed_run_alarm_hours" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
-  value       = module.kms.key_arn
+  description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic (created, or kms_key_arn)."
+  value       = local.kms_key_arn
 }
 
 output "kms_key_id" {
   description = "Id of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
-  value       = module.kms.key_id
+  value       = var.kms_key_arn != null ? regex("[^/]+$", var.kms_key_arn) : module.kms[0].key_id
 }
 
 output "kms_key_alias_name" {
-  description = "Alias of the schedule's KMS key (`alias/<name>-alerts`)."
-  value       = module.kms.alias_name
+  description = "Alias of the schedule's KMS key (`alias/<name>-alerts`; null for a given key)."
+  value       = try(module.kms[0].alias_name, null)
+}
+
+output "kms_key_policy_json" {
+  description = "The statements of the created key's policy that say who may use it (EventBridge and CloudWatch deliver, the scheduler role decrypts this schedule, the account through Scheduler, SQS and SNS). With kms_key_arn, add them to that key's policy."
+  value       = data.aws_iam_policy_document.kms.json
 }
