@@ -26,7 +26,8 @@ module "bucket" {
   replication_role_path = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
+  tags                     = merge(var.tags, var.bucket_tags)
+  role_tags                = var.role_tags
 }
 
 # A first apply may come before the partner's bucket and key exist (they need

@@ -26,5 +26,6 @@ module "schedule" {
   role_path                  = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
+  tags                     = merge(var.tags, var.schedule_tags)
+  role_tags                = var.role_tags
 }

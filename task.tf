@@ -37,5 +37,6 @@ module "task" {
   role_path           = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
+  tags                     = merge(var.tags, var.task_tags)
+  role_tags                = var.role_tags
 }

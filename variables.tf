@@ -647,10 +647,63 @@ variable "permissions_boundary_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every resource."
+  description = "Tags for every resource. The per-resource tags below are merged over them."
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "bucket_tags" {
+  description = "Tags for the export bucket, its KMS key and the replication role (e.g. a data classification), merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.bucket_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "bucket_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "task_tags" {
+  description = "Tags for the task definition (and so every task it runs: tags propagate from it), its log group and its two roles, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.task_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "task_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "schedule_tags" {
+  description = "Tags for the schedule's resources (the cluster when created, the scheduler role, the dead-letter queue, the alert topic, the failure rule, the missed-run alarm, their key) and the tasks the schedule starts, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.schedule_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "schedule_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "role_tags" {
+  description = "Tags for every IAM role the module creates (task, execution, scheduler, replication), merged over `tags` and the tags of the role's part (task_tags, schedule_tags, bucket_tags)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.role_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "role_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
 }
 
 variable "kms_key_administrator_arns" {

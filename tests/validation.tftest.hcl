@@ -362,3 +362,32 @@ run "own_kms_key_with_administrators" {
   }
   expect_failures = [var.kms_key_arn]
 }
+
+# Per-resource tags.
+run "valid_per_resource_tags" {
+  command = plan
+  variables {
+    tags          = { Project = "advana-export" }
+    bucket_tags   = { DataClassification = "CUI" }
+    task_tags     = { CostCenter = "1234" }
+    schedule_tags = { OnCall = "data-platform" }
+    role_tags     = { Boundary = "workload" }
+  }
+}
+
+run "tag_key_with_aws_prefix" {
+  command = plan
+  variables {
+    bucket_tags = { "aws:cloudformation:stack-name" = "exports" }
+  }
+  expect_failures = [var.bucket_tags]
+}
+
+run "tag_value_too_long" {
+  command = plan
+  variables {
+    role_tags = { Note = join("", [for i in range(257) : "x"]) }
+  }
+  expect_failures = [var.role_tags]
+}
+

@@ -230,6 +230,12 @@ variable "tags" {
   nullable    = false
 }
 
+variable "role_tags" {
+  description = "Tags for the IAM role this module creates, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
 
 variable "kms_key_administrator_arns" {
   description = "IAM roles or users that may change the key policy and create grants on the module's KMS keys (kms:PutKeyPolicy, kms:CreateGrant); the account's root user always may. Empty: the identity that applies the module."

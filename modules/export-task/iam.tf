@@ -36,7 +36,7 @@ resource "aws_iam_role" "execution" {
   description          = "ECS starts the ${var.name} export task with this role: image pull, logs, database secret"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -109,7 +109,7 @@ resource "aws_iam_role" "task" {
   description          = "The ${var.name} export program: write exports to s3://${var.bucket_name}/${var.prefix}/"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 # Exactly the calls docs/contract.md lists for the task.

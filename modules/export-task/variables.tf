@@ -335,6 +335,12 @@ variable "tags" {
   nullable    = false
 }
 
+variable "role_tags" {
+  description = "Tags for the IAM roles this module creates, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
 
 variable "task_role_name" {
   description = "Name of the task role (what the export program runs as). Null names it `<name>-task`."

@@ -32,7 +32,7 @@ resource "aws_iam_role" "scheduler" {
   description          = "EventBridge Scheduler runs the ${var.name} export task with this role"
   assume_role_policy   = data.aws_iam_policy_document.scheduler_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 data "aws_iam_policy_document" "scheduler" {

@@ -231,6 +231,12 @@ variable "tags" {
   nullable    = false
 }
 
+variable "role_tags" {
+  description = "Tags for the IAM role this module creates, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
 
 variable "kms_key_arn" {
   description = "ARN of an existing customer-managed KMS key (this account and region) for the schedule, the dead-letter queue and the alert topic, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow."
