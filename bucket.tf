@@ -3,6 +3,7 @@ module "bucket" {
 
   bucket_name                  = local.bucket_name
   prefix                       = var.prefix
+  create_kms_key               = var.create_kms_key
   kms_key_arn                  = var.kms_key_arn
   kms_key_alias                = "${var.name}/exports"
   kms_key_deletion_window_days = var.kms_key_deletion_window_days
@@ -13,7 +14,7 @@ module "bucket" {
   writer_role_arns = [module.task.task_role_arn]
   reader_role_arns = var.reader_role_arns
   # Only the group the module creates: a given group's encryption is the caller's.
-  log_group_names = var.log_group_name == null ? [local.log_group_name] : []
+  log_group_names = var.create_log_group ? [local.log_group_name] : []
 
   lifecycle_rules = var.lifecycle_rules
   access_logging  = var.access_logging

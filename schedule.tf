@@ -20,6 +20,7 @@ module "schedule" {
   alarm_topic_arn        = var.alarm_topic_arn
   missed_run_alarm_hours = var.missed_run_alarm_hours
 
+  create_kms_key             = var.create_kms_key
   kms_key_arn                = var.kms_key_arn
   kms_key_administrator_arns = var.kms_key_administrator_arns
   role_name                  = var.iam_role_names.scheduler

@@ -27,14 +27,16 @@ module "task" {
   rds_iam_auth          = var.rds_iam_auth
 
   log_group_name     = local.log_group_name
-  create_log_group   = var.log_group_name == null
+  create_log_group   = var.create_log_group
   log_retention_days = var.log_retention_days
 
-  task_role_arn       = var.task_role_arn
-  execution_role_arn  = var.execution_role_arn
-  task_role_name      = var.iam_role_names.task
-  execution_role_name = var.iam_role_names.execution
-  role_path           = var.iam_role_path
+  create_task_role      = var.create_task_role
+  task_role_arn         = var.task_role_arn
+  create_execution_role = var.create_execution_role
+  execution_role_arn    = var.execution_role_arn
+  task_role_name        = var.iam_role_names.task
+  execution_role_name   = var.iam_role_names.execution
+  role_path             = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = merge(var.tags, var.task_tags)

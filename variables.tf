@@ -395,8 +395,20 @@ variable "reader_role_arns" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the module's two KMS keys (the bucket's, the schedule's). False uses kms_key_arn instead: a flag of its own, so the ARN may come from a key created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_kms_key || length(var.kms_key_administrator_arns) == 0
+    error_message = "create_kms_key = false and kms_key_administrator_arns are both set: kms_key_administrator_arns administers keys the module creates, and with create_kms_key = false it creates none (your key's policy says who administers it). Drop one."
+  }
+}
+
 variable "kms_key_arn" {
-  description = "ARN of an existing customer-managed KMS key (this account and region) instead of the two the module creates: it then encrypts the bucket, the task's log group (when the module creates it), the schedule, the dead-letter queue and the alert topic, and the module creates no key. Its policy is yours: add the statements of output kms_key_policy_json (who may use it, each through one service). kms_key_deletion_window_days and kms_key_administrator_arns apply only to created keys."
+  description = "With create_kms_key = false: ARN of an existing customer-managed KMS key (this account and region) instead of the two the module creates: it then encrypts the bucket, the task's log group (when the module creates it), the schedule, the dead-letter queue and the alert topic, and the module creates no key. Its policy is yours: add the statements of output kms_key_policy_json (who may use it, each through one service). kms_key_deletion_window_days and kms_key_administrator_arns apply only to created keys."
   type        = string
   default     = null
 
@@ -406,14 +418,15 @@ variable "kms_key_arn" {
   }
 
   validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Give kms_key_arn together with create_kms_key = false (the module then creates no key), or neither."
+  }
+
+  validation {
     condition     = var.kms_key_arn == null || try(split(":", var.kms_key_arn)[3] == data.aws_region.current.name && split(":", var.kms_key_arn)[4] == data.aws_caller_identity.current.account_id, true)
     error_message = "kms_key_arn must be a key in this module's account and region: CloudWatch Logs, SQS, SNS and Scheduler encrypt with a key of their own region, and kms_key_policy_json names this account's principals."
   }
 
-  validation {
-    condition     = var.kms_key_arn == null || length(var.kms_key_administrator_arns) == 0
-    error_message = "kms_key_arn and kms_key_administrator_arns are both set: kms_key_administrator_arns administers keys the module creates, and with kms_key_arn it creates none (your key's policy says who administers it). Drop one."
-  }
 }
 
 variable "kms_key_deletion_window_days" {
@@ -582,8 +595,20 @@ variable "iam_role_names" {
   }
 }
 
+variable "create_task_role" {
+  description = "Create the task role and its policy. False uses task_role_arn instead: a flag of its own, so the ARN may come from a role created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_task_role || var.iam_role_names.task == null
+    error_message = "create_task_role = false and iam_role_names.task are both set: iam_role_names names roles the module creates, and with create_task_role = false it creates no task role. Drop one."
+  }
+}
+
 variable "task_role_arn" {
-  description = "ARN of an existing IAM role (this account) for the export program, instead of the one the module creates. The module attaches nothing to it: attach output task_role_policy_json (exactly the contract's calls on this bucket's prefix and key) and let it trust ecs_tasks_trust_policy_json. The bucket key's policy names it; the scheduler may pass it."
+  description = "With create_task_role = false: ARN of an existing IAM role (this account) for the export program, instead of the one the module creates. The module attaches nothing to it: attach output task_role_policy_json (exactly the contract's calls on this bucket's prefix and key) and let it trust ecs_tasks_trust_policy_json. The bucket key's policy names it; the scheduler may pass it."
   type        = string
   default     = null
 
@@ -593,18 +618,31 @@ variable "task_role_arn" {
   }
 
   validation {
+    condition     = var.create_task_role == (var.task_role_arn == null)
+    error_message = "Give task_role_arn together with create_task_role = false (the module then creates no task role), or neither."
+  }
+
+  validation {
     condition     = var.task_role_arn == null || try(split(":", var.task_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
     error_message = "task_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
   }
 
+}
+
+variable "create_execution_role" {
+  description = "Create the execution role and its policy. False uses execution_role_arn instead: a flag of its own, so the ARN may come from a role created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
   validation {
-    condition     = var.task_role_arn == null || var.iam_role_names.task == null
-    error_message = "task_role_arn and iam_role_names.task are both set: iam_role_names names roles the module creates, and with task_role_arn it creates no task role. Drop one."
+    condition     = var.create_execution_role || var.iam_role_names.execution == null
+    error_message = "create_execution_role = false and iam_role_names.execution are both set: iam_role_names names roles the module creates, and with create_execution_role = false it creates no execution role. Drop one."
   }
 }
 
 variable "execution_role_arn" {
-  description = "ARN of an existing IAM role (this account) ECS starts the task with, instead of the one the module creates. The module attaches nothing to it: attach output execution_role_policy_json (this image's repository, this log group, this secret) and let it trust ecs_tasks_trust_policy_json. The scheduler may pass it."
+  description = "With create_execution_role = false: ARN of an existing IAM role (this account) ECS starts the task with, instead of the one the module creates. The module attaches nothing to it: attach output execution_role_policy_json (this image's repository, this log group, this secret) and let it trust ecs_tasks_trust_policy_json. The scheduler may pass it."
   type        = string
   default     = null
 
@@ -614,24 +652,37 @@ variable "execution_role_arn" {
   }
 
   validation {
+    condition     = var.create_execution_role == (var.execution_role_arn == null)
+    error_message = "Give execution_role_arn together with create_execution_role = false (the module then creates no execution role), or neither."
+  }
+
+  validation {
     condition     = var.execution_role_arn == null || try(split(":", var.execution_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
     error_message = "execution_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
   }
 
-  validation {
-    condition     = var.execution_role_arn == null || var.iam_role_names.execution == null
-    error_message = "execution_role_arn and iam_role_names.execution are both set: iam_role_names names roles the module creates, and with execution_role_arn it creates no execution role. Drop one."
-  }
+}
+
+variable "create_log_group" {
+  description = "Create the task's log group (encrypted with the bucket's key, log_retention_days). False logs to your existing group log_group_name: its retention and encryption are yours; the module adds the missed-run alarm's metric filter to it, and the execution role may write only to it."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "log_group_name" {
-  description = "Name of an existing CloudWatch Logs group (this account and region) for the task's logs, instead of the `/ecs/<name>` group the module creates. Its retention and encryption are yours (log_retention_days does not apply); the module adds the missed-run alarm's metric filter to it, and the execution role may write only to it."
+  description = "Name of the task's CloudWatch Logs group: the one the module creates (default `/ecs/<name>`), or with create_log_group = false your existing group (this account and region)."
   type        = string
   default     = null
 
   validation {
     condition     = var.log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", coalesce(var.log_group_name, "-")))
     error_message = "log_group_name must be a log group name (1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'), e.g. aws_cloudwatch_log_group.exports.name; not its ARN. Null creates /ecs/<name>."
+  }
+
+  validation {
+    condition     = var.create_log_group || var.log_group_name != null
+    error_message = "create_log_group = false needs log_group_name: the existing log group the task logs to."
   }
 }
 

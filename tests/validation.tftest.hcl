@@ -270,9 +270,12 @@ run "missed_run_alarm_beyond_cloudwatch" {
 run "valid_own_roles_and_log_group" {
   command = plan
   variables {
-    task_role_arn      = "arn:aws:iam::123456789012:role/org/advana-export-task"
-    execution_role_arn = "arn:aws:iam::123456789012:role/org/advana-export-execution"
-    log_group_name     = "/org/advana-export"
+    create_task_role      = false
+    task_role_arn         = "arn:aws:iam::123456789012:role/org/advana-export-task"
+    create_execution_role = false
+    execution_role_arn    = "arn:aws:iam::123456789012:role/org/advana-export-execution"
+    create_log_group      = false
+    log_group_name        = "/org/advana-export"
   }
   # The outputs point at what was given.
   assert {
@@ -292,7 +295,8 @@ run "valid_own_roles_and_log_group" {
 run "task_role_name_instead_of_arn" {
   command = plan
   variables {
-    task_role_arn = "advana-export-task"
+    create_task_role = false
+    task_role_arn    = "advana-export-task"
   }
   expect_failures = [var.task_role_arn]
 }
@@ -300,7 +304,8 @@ run "task_role_name_instead_of_arn" {
 run "execution_role_in_another_account" {
   command = plan
   variables {
-    execution_role_arn = "arn:aws:iam::210987654321:role/advana-export-execution"
+    create_execution_role = false
+    execution_role_arn    = "arn:aws:iam::210987654321:role/advana-export-execution"
   }
   expect_failures = [var.execution_role_arn]
 }
@@ -308,25 +313,64 @@ run "execution_role_in_another_account" {
 run "own_task_role_and_a_name_for_it" {
   command = plan
   variables {
-    task_role_arn  = "arn:aws:iam::123456789012:role/advana-export-task"
-    iam_role_names = { task = "org-export-task" }
+    create_task_role = false
+    task_role_arn    = "arn:aws:iam::123456789012:role/advana-export-task"
+    iam_role_names   = { task = "org-export-task" }
   }
-  expect_failures = [var.task_role_arn]
+  expect_failures = [var.create_task_role]
 }
 
 run "log_group_arn_instead_of_name" {
   command = plan
   variables {
-    log_group_name = "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
+    create_log_group = false
+    log_group_name   = "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
   }
   expect_failures = [var.log_group_name]
+}
+
+# A flag of its own (the ARN may be unknown until apply), so the two must agree.
+run "own_task_role_without_create_flag" {
+  command = plan
+  variables {
+    task_role_arn = "arn:aws:iam::123456789012:role/advana-export-task"
+  }
+  expect_failures = [var.task_role_arn]
+}
+
+run "no_execution_role_created_nor_given" {
+  command = plan
+  variables {
+    create_execution_role = false
+  }
+  expect_failures = [var.execution_role_arn]
+}
+
+run "no_log_group_created_nor_given" {
+  command = plan
+  variables {
+    create_log_group = false
+  }
+  expect_failures = [var.log_group_name]
+}
+
+run "valid_log_group_name_for_the_created_group" {
+  command = plan
+  variables {
+    log_group_name = "/org/advana-export"
+  }
+  assert {
+    condition     = output.log_group_name == "/org/advana-export"
+    error_message = "log_group_name does not name the created group"
+  }
 }
 
 # Bring your own key.
 run "valid_own_kms_key" {
   command = plan
   variables {
-    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
   }
   assert {
     condition     = output.kms_key_arn == var.kms_key_arn && output.schedule_kms_key_arn == var.kms_key_arn && output.kms_key_id == "0c0c0c0c-1111-2222-3333-444444444444"
@@ -341,7 +385,8 @@ run "valid_own_kms_key" {
 run "kms_alias_instead_of_key_arn" {
   command = plan
   variables {
-    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/exports"
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:alias/exports"
   }
   expect_failures = [var.kms_key_arn]
 }
@@ -349,7 +394,8 @@ run "kms_alias_instead_of_key_arn" {
 run "kms_key_in_another_region" {
   command = plan
   variables {
-    kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-west-2:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
   }
   expect_failures = [var.kms_key_arn]
 }
@@ -357,8 +403,17 @@ run "kms_key_in_another_region" {
 run "own_kms_key_with_administrators" {
   command = plan
   variables {
+    create_kms_key             = false
     kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
     kms_key_administrator_arns = ["arn:aws:iam::123456789012:role/key-admin"]
+  }
+  expect_failures = [var.create_kms_key]
+}
+
+run "no_kms_key_created_nor_given" {
+  command = plan
+  variables {
+    create_kms_key = false
   }
   expect_failures = [var.kms_key_arn]
 }
@@ -390,4 +445,3 @@ run "tag_value_too_long" {
   }
   expect_failures = [var.role_tags]
 }
-

@@ -1,8 +1,8 @@
 # Two roles, each scoped to the exact ARNs it needs: the execution role is
 # what ECS uses to start the task (image, logs, the database secret); the task
 # role is what the export program uses (S3 prefix, bucket key, RDS IAM auth).
-# A caller who gives a role of their own (task_role_arn, execution_role_arn)
-# gets neither the role nor its policy: the outputs *_policy_json are the
+# A caller who gives a role of their own (create_task_role = false and
+# task_role_arn, likewise for the execution role) gets neither the role nor its policy: the outputs *_policy_json are the
 # policies to attach to theirs, and ecs_tasks_trust_policy_json its trust.
 
 data "aws_iam_policy_document" "ecs_tasks_trust" {
@@ -29,7 +29,7 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 }
 
 resource "aws_iam_role" "execution" {
-  count = var.execution_role_arn == null ? 1 : 0
+  count = var.create_execution_role ? 1 : 0
 
   name                 = coalesce(var.execution_role_name, "${var.name}-execution")
   path                 = var.role_path
@@ -94,7 +94,7 @@ data "aws_iam_policy_document" "execution" {
 }
 
 resource "aws_iam_role_policy" "execution" {
-  count = var.execution_role_arn == null ? 1 : 0
+  count = var.create_execution_role ? 1 : 0
 
   name   = "start-export-task"
   role   = aws_iam_role.execution[0].id
@@ -102,7 +102,7 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  count = var.task_role_arn == null ? 1 : 0
+  count = var.create_task_role ? 1 : 0
 
   name                 = coalesce(var.task_role_name, "${var.name}-task")
   path                 = var.role_path
@@ -191,7 +191,7 @@ data "aws_iam_policy_document" "task" {
 }
 
 resource "aws_iam_role_policy" "task" {
-  count = var.task_role_arn == null ? 1 : 0
+  count = var.create_task_role ? 1 : 0
 
   name   = "write-exports"
   role   = aws_iam_role.task[0].id

@@ -15,8 +15,8 @@ locals {
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
   # The roles: the caller's, or the ones created in iam.tf.
-  task_role_arn      = var.task_role_arn != null ? var.task_role_arn : aws_iam_role.task[0].arn
-  execution_role_arn = var.execution_role_arn != null ? var.execution_role_arn : aws_iam_role.execution[0].arn
+  task_role_arn      = var.create_task_role ? aws_iam_role.task[0].arn : var.task_role_arn
+  execution_role_arn = var.create_execution_role ? aws_iam_role.execution[0].arn : var.execution_role_arn
   scratch_path       = "/scratch"
 
   # ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST] -> its ARN,

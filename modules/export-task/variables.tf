@@ -247,8 +247,15 @@ variable "create_log_group" {
   }
 }
 
+variable "create_task_role" {
+  description = "Create the task role and its policy. False uses task_role_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "task_role_arn" {
-  description = "ARN of an existing IAM role for the export program. Null creates one. A given role gets nothing from this module: attach output task_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  description = "ARN of an existing IAM role for the export program, with create_task_role = false. A given role gets nothing from this module: attach output task_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
   type        = string
   default     = null
 
@@ -256,16 +263,33 @@ variable "task_role_arn" {
     condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
     error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
   }
+
+  validation {
+    condition     = var.create_task_role == (var.task_role_arn == null)
+    error_message = "Give task_role_arn together with create_task_role = false (the module then creates no task role), or neither."
+  }
+}
+
+variable "create_execution_role" {
+  description = "Create the execution role and its policy. False uses execution_role_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "execution_role_arn" {
-  description = "ARN of an existing IAM role ECS starts the task with. Null creates one. A given role gets nothing from this module: attach output execution_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  description = "ARN of an existing IAM role ECS starts the task with, with create_execution_role = false. A given role gets nothing from this module: attach output execution_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
   type        = string
   default     = null
 
   validation {
     condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
     error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
+  }
+
+  validation {
+    condition     = var.create_execution_role == (var.execution_role_arn == null)
+    error_message = "Give execution_role_arn together with create_execution_role = false (the module then creates no execution role), or neither."
   }
 }
 

@@ -5,7 +5,7 @@
 
 module "kms" {
   source = "../kms-key"
-  count  = var.kms_key_arn == null ? 1 : 0
+  count  = var.create_kms_key ? 1 : 0
 
   alias                = var.kms_key_alias
   description          = var.kms_key_description
@@ -24,7 +24,7 @@ locals {
   # Who may use the key: in the policy of the key created here, or for the
   # caller to put into the policy of the key they give (kms_key_arn).
   key_policy_documents = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
-  key_arn              = var.kms_key_arn != null ? var.kms_key_arn : module.kms[0].key_arn
+  key_arn              = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 }
 
 data "aws_region" "current" {}

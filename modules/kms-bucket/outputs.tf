@@ -25,7 +25,7 @@ output "kms_key_alias_arn" {
 
 output "kms_key_id" {
   description = "Id of the bucket's customer-managed KMS key."
-  value       = var.kms_key_arn != null ? regex("[^/]+$", var.kms_key_arn) : module.kms[0].key_id
+  value       = var.create_kms_key ? module.kms[0].key_id : regex("[^/]+$", var.kms_key_arn)
 }
 
 output "kms_key_policy_documents" {

@@ -23,7 +23,7 @@ locals {
   topic_arn        = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
 
   # The caller's key (kms_key_arn), or the one created below.
-  kms_key_arn = var.kms_key_arn != null ? var.kms_key_arn : module.kms[0].key_arn
+  kms_key_arn = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -41,11 +41,12 @@ resource "aws_ecs_cluster" "this" {
 
 # Encrypts the schedule, the dead-letter queue and the alert topic.
 # EventBridge, CloudWatch alarms and the scheduler's role must be able to use
-# it to deliver to them. A caller who gives kms_key_arn gets no key here, and
+# it to deliver to them. A caller who gives kms_key_arn (create_kms_key =
+# false) gets no key here, and
 # output kms_key_policy_json is what that key's policy must allow.
 module "kms" {
   source = "../kms-key"
-  count  = var.kms_key_arn == null ? 1 : 0
+  count  = var.create_kms_key ? 1 : 0
 
   alias              = "${var.name}-alerts"
   description        = "Encrypts the ${var.name} export schedule, its dead-letter queue and alert topic"

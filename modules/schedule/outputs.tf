@@ -85,7 +85,7 @@ output "kms_key_arn" {
 
 output "kms_key_id" {
   description = "Id of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
-  value       = var.kms_key_arn != null ? regex("[^/]+$", var.kms_key_arn) : module.kms[0].key_id
+  value       = var.create_kms_key ? module.kms[0].key_id : regex("[^/]+$", var.kms_key_arn)
 }
 
 output "kms_key_alias_name" {

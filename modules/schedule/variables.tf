@@ -238,14 +238,26 @@ variable "role_tags" {
   nullable    = false
 }
 
+variable "create_kms_key" {
+  description = "Create the schedule's key. False uses kms_key_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "kms_key_arn" {
-  description = "ARN of an existing customer-managed KMS key (this account and region) for the schedule, the dead-letter queue and the alert topic, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow."
+  description = "ARN of an existing customer-managed KMS key (this account and region) for the schedule, the dead-letter queue and the alert topic, with create_kms_key = false, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow."
   type        = string
   default     = null
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
     error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
+  }
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Give kms_key_arn together with create_kms_key = false (the module then creates no key), or neither."
   }
 }
 
