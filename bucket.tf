@@ -1,5 +1,6 @@
 module "bucket" {
   source = "./modules/export-bucket"
+  count  = var.create ? 1 : 0
 
   bucket_name                  = local.bucket_name
   prefix                       = var.prefix
@@ -11,7 +12,7 @@ module "bucket" {
 
   # The key policy names who may use the key: the task writes, CloudWatch
   # Logs encrypts the task's log group, the replication role decrypts.
-  writer_role_arns = [module.task.task_role_arn]
+  writer_role_arns = [module.task[0].task_role_arn]
   reader_role_arns = var.reader_role_arns
   # Only the group the module creates: a given group's encryption is the caller's.
   log_group_names = var.create_log_group ? [local.log_group_name] : []
@@ -35,7 +36,12 @@ module "bucket" {
 # the replication role's ARN from this apply): that is allowed, and said.
 check "replication_configured" {
   assert {
-    condition     = var.replication != null
+    condition     = !var.create || var.replication != null
     error_message = "replication is not set: exports stay in the internal bucket and nothing reaches the partner. Send output partner to the partner, and set replication from their modules/replication-destination outputs."
   }
+}
+
+moved {
+  from = module.bucket
+  to   = module.bucket[0]
 }

@@ -16,7 +16,7 @@ locals {
 # With a key of the caller's (kms_key_arn), what its policy must allow: the
 # statements the module's two keys would carry, in one document.
 data "aws_iam_policy_document" "kms_key_policy" {
-  count = !var.create_kms_key ? 1 : 0
+  count = var.create && !var.create_kms_key ? 1 : 0
 
-  source_policy_documents = [module.bucket.kms_key_policy_json, module.schedule.kms_key_policy_json]
+  source_policy_documents = [module.bucket[0].kms_key_policy_json, module.schedule[0].kms_key_policy_json]
 }

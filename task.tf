@@ -1,5 +1,6 @@
 module "task" {
   source = "./modules/export-task"
+  count  = var.create ? 1 : 0
 
   name                  = var.name
   image                 = var.image
@@ -12,8 +13,8 @@ module "task" {
 
   bucket_name       = local.bucket_name
   prefix            = var.prefix
-  kms_key_arn       = module.bucket.kms_key_arn
-  kms_key_alias_arn = module.bucket.kms_key_alias_arn
+  kms_key_arn       = module.bucket[0].kms_key_arn
+  kms_key_alias_arn = module.bucket[0].kms_key_alias_arn
   dump              = var.dump
 
   stall_timeout_seconds = var.stall_timeout_seconds
@@ -41,4 +42,9 @@ module "task" {
   permissions_boundary_arn = var.permissions_boundary_arn
   tags                     = merge(var.tags, var.task_tags)
   role_tags                = var.role_tags
+}
+
+moved {
+  from = module.task
+  to   = module.task[0]
 }

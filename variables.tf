@@ -4,6 +4,13 @@
 # (modules/*) repeat their own checks for callers that use them alone; a value
 # rejected here never reaches them, so no mistake is reported twice.
 
+variable "create" {
+  description = "Whether to create anything. False plans no resource (every output null), for an environment that must not export: a caller's `count` on the module block does the same, and this flag keeps the block and its outputs' addresses."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "name" {
   description = "Name of the export: the task definition family, the schedule, the ECS cluster (when created) and the prefix of every IAM role."
   type        = string

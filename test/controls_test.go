@@ -14,13 +14,13 @@ import (
 
 // Addresses in examples/complete.
 const (
-	srcBucket  = "module.advana_export.module.bucket.module.bucket"
+	srcBucket  = exportMod + ".module.bucket"
 	dstBucket  = "module.advana.module.bucket"
 	srcKey     = srcBucket + ".module.kms[0].aws_kms_key.this"
 	dstKey     = dstBucket + ".module.kms[0].aws_kms_key.this"
-	exportMod  = "module.advana_export.module.bucket"
-	taskMod    = "module.advana_export.module.task"
-	schedMod   = "module.advana_export.module.schedule"
+	exportMod  = "module.advana_export.module.bucket[0]"
+	taskMod    = "module.advana_export.module.task[0]"
+	schedMod   = "module.advana_export.module.schedule[0]"
 	replConfig = exportMod + ".aws_s3_bucket_replication_configuration.this[0]"
 )
 

@@ -43,10 +43,10 @@ func TestRolePathAndNames(t *testing.T) {
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
 	want := map[string]string{
-		"module.task.aws_iam_role.task[0]":          "org-export-task",
-		"module.task.aws_iam_role.execution[0]":     "naming-execution",
-		"module.schedule.aws_iam_role.scheduler":    "naming-scheduler",
-		"module.bucket.aws_iam_role.replication[0]": "naming-replication",
+		"module.task[0].aws_iam_role.task[0]":          "org-export-task",
+		"module.task[0].aws_iam_role.execution[0]":     "naming-execution",
+		"module.schedule[0].aws_iam_role.scheduler":    "naming-scheduler",
+		"module.bucket[0].aws_iam_role.replication[0]": "naming-replication",
 	}
 	for addr, name := range want {
 		role := resource(t, plan, addr)
@@ -58,7 +58,7 @@ func TestRolePathAndNames(t *testing.T) {
 	// role_tags on roles only.
 	part := func(addr string) string {
 		for _, p := range []string{"bucket", "task", "schedule"} {
-			if strings.HasPrefix(addr, "module."+p+".") {
+			if strings.HasPrefix(addr, "module."+p+"[0].") {
 				return p
 			}
 		}
@@ -81,6 +81,6 @@ func TestRolePathAndNames(t *testing.T) {
 	}
 	assert.Greater(t, tagged, 10)
 	// The tasks the schedule starts carry the schedule's tags too.
-	sched := resource(t, plan, "module.schedule.aws_scheduler_schedule.this")
+	sched := resource(t, plan, "module.schedule[0].aws_scheduler_schedule.this")
 	assert.Equal(t, map[string]interface{}{"Project": "advana-export", "Part": "schedule"}, at(sched, "target", 0, "ecs_parameters", 0, "tags"))
 }

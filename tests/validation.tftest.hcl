@@ -445,3 +445,15 @@ run "tag_value_too_long" {
   }
   expect_failures = [var.role_tags]
 }
+
+# create = false: nothing, and every output null.
+run "valid_create_false" {
+  command = plan
+  variables {
+    create = false
+  }
+  assert {
+    condition     = output.bucket_name == null && output.task_definition_arn == null && output.schedule_arn == null && output.partner == null && output.kms_key_policy_json == null
+    error_message = "create = false still gives outputs"
+  }
+}
