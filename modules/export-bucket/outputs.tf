@@ -44,6 +44,6 @@ output "kms_key_id" {
 }
 
 output "kms_key_policy_json" {
-  description = "The statements of the created key's policy that say who may use it (the task role and CloudWatch Logs encrypt, the replication role and readers decrypt, each through one service). With kms_key_arn, add them to that key's policy."
-  value       = data.aws_iam_policy_document.kms_key_policy.json
+  description = "The statements of the created key's policy that say who may use it (the task role and CloudWatch Logs encrypt, the replication role and readers decrypt, each through one service). With kms_key_arn, add them to that key's policy (null when the key is created here)."
+  value       = try(data.aws_iam_policy_document.kms_key_policy[0].json, null)
 }

@@ -11,8 +11,11 @@ module "kms" {
   description          = var.kms_key_description
   deletion_window_days = var.kms_key_deletion_window_days
   administrator_arns   = var.kms_key_administrator_arns
-  policy_documents     = local.key_policy_documents
-  tags                 = var.tags
+  # Written out here and in the output kms_key_policy_documents, not in a
+  # local: plan-review follows a plan's configuration, which holds no locals,
+  # to show whose statements these are.
+  policy_documents = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
+  tags             = var.tags
 }
 
 moved {
@@ -20,12 +23,8 @@ moved {
   to   = module.kms[0]
 }
 
-locals {
-  # Who may use the key: in the policy of the key created here, or for the
-  # caller to put into the policy of the key they give (kms_key_arn).
-  key_policy_documents = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
-  key_arn              = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
-}
+# The key's ARN is written out where it is used (the bucket's encryption and
+# policy, the output), not kept in a local, for the same reason.
 
 data "aws_region" "current" {}
 

@@ -10,7 +10,7 @@ output "bucket_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the bucket's customer-managed KMS key (created, or kms_key_arn)."
-  value       = local.key_arn
+  value       = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 }
 
 output "kms_key_alias" {
@@ -30,5 +30,5 @@ output "kms_key_id" {
 
 output "kms_key_policy_documents" {
   description = "The key policy documents (JSON) that say who may use the key: in the created key's policy, or for the caller to add to the given key's."
-  value       = local.key_policy_documents
+  value       = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
 }

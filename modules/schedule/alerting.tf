@@ -7,7 +7,7 @@ resource "aws_sns_topic" "this" {
   count = var.alarm_topic_arn == null ? 1 : 0
 
   name              = "${var.name}-alerts"
-  kms_master_key_id = local.kms_key_arn
+  kms_master_key_id = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
   tags              = var.tags
 }
 

@@ -83,7 +83,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "EncryptDeadLetters"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [local.kms_key_arn]
+    resources = [var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn]
 
     condition {
       test     = "StringEquals"

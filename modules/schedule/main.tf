@@ -21,9 +21,9 @@ locals {
   alarm_name       = "${var.name}-no-successful-export"
   alarm_arn        = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name}"
   topic_arn        = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
-
-  # The caller's key (kms_key_arn), or the one created below.
-  kms_key_arn = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
+  # The key (the caller's kms_key_arn, or the one created below) is written
+  # out where it is used, not kept in a local: plan-review traces it through
+  # the plan's configuration, which holds no locals.
 }
 
 resource "aws_ecs_cluster" "this" {

@@ -80,7 +80,7 @@ output "missed_run_alarm_hours" {
 
 output "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic (created, or kms_key_arn)."
-  value       = local.kms_key_arn
+  value       = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 }
 
 output "kms_key_id" {
