@@ -10,5 +10,13 @@ data "aws_region" "current" {}
 
 locals {
   bucket_name    = coalesce(var.bucket_name, "${var.name}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}")
-  log_group_name = "/ecs/${var.name}"
+  log_group_name = coalesce(var.log_group_name, "/ecs/${var.name}")
+}
+
+# With a key of the caller's (kms_key_arn), what its policy must allow: the
+# statements the module's two keys would carry, in one document.
+data "aws_iam_policy_document" "kms_key_policy" {
+  count = var.create && !var.create_kms_key ? 1 : 0
+
+  source_policy_documents = [module.bucket[0].kms_key_policy_json, module.schedule[0].kms_key_policy_json]
 }

@@ -1,5 +1,6 @@
 module "task" {
   source = "./modules/export-task"
+  count  = var.create ? 1 : 0
 
   name                  = var.name
   image                 = var.image
@@ -12,8 +13,8 @@ module "task" {
 
   bucket_name       = local.bucket_name
   prefix            = var.prefix
-  kms_key_arn       = module.bucket.kms_key_arn
-  kms_key_alias_arn = module.bucket.kms_key_alias_arn
+  kms_key_arn       = module.bucket[0].kms_key_arn
+  kms_key_alias_arn = module.bucket[0].kms_key_alias_arn
   dump              = var.dump
 
   stall_timeout_seconds = var.stall_timeout_seconds
@@ -27,12 +28,23 @@ module "task" {
   rds_iam_auth          = var.rds_iam_auth
 
   log_group_name     = local.log_group_name
+  create_log_group   = var.create_log_group
   log_retention_days = var.log_retention_days
 
-  task_role_name      = var.iam_role_names.task
-  execution_role_name = var.iam_role_names.execution
-  role_path           = var.iam_role_path
+  create_task_role      = var.create_task_role
+  task_role_arn         = var.task_role_arn
+  create_execution_role = var.create_execution_role
+  execution_role_arn    = var.execution_role_arn
+  task_role_name        = var.iam_role_names.task
+  execution_role_name   = var.iam_role_names.execution
+  role_path             = var.iam_role_path
 
   permissions_boundary_arn = var.permissions_boundary_arn
-  tags                     = var.tags
+  tags                     = merge(var.tags, var.task_tags)
+  role_tags                = var.role_tags
+}
+
+moved {
+  from = module.task
+  to   = module.task[0]
 }

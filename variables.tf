@@ -4,6 +4,13 @@
 # (modules/*) repeat their own checks for callers that use them alone; a value
 # rejected here never reaches them, so no mistake is reported twice.
 
+variable "create" {
+  description = "Whether to create anything. False plans no resource (every output null), for an environment that must not export: a caller's `count` on the module block does the same, and this flag keeps the block and its outputs' addresses."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "name" {
   description = "Name of the export: the task definition family, the schedule, the ECS cluster (when created) and the prefix of every IAM role."
   type        = string
@@ -410,6 +417,40 @@ variable "reader_role_arns" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the module's two KMS keys (the bucket's, the schedule's). False uses kms_key_arn instead: a flag of its own, so the ARN may come from a key created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_kms_key || length(var.kms_key_administrator_arns) == 0
+    error_message = "create_kms_key = false and kms_key_administrator_arns are both set: kms_key_administrator_arns administers keys the module creates, and with create_kms_key = false it creates none (your key's policy says who administers it). Drop one."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "With create_kms_key = false: ARN of an existing customer-managed KMS key (this account and region) instead of the two the module creates: it then encrypts the bucket, the task's log group (when the module creates it), the schedule, the dead-letter queue and the alert topic, and the module creates no key. Its policy is yours: add the statements of output kms_key_policy_json (who may use it, each through one service). kms_key_deletion_window_days and kms_key_administrator_arns apply only to created keys."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, e.g. aws_kms_key.exports.arn), not an alias or key id; or null to create the keys."
+  }
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Give kms_key_arn together with create_kms_key = false (the module then creates no key), or neither."
+  }
+
+  validation {
+    condition     = var.kms_key_arn == null || try(split(":", var.kms_key_arn)[3] == data.aws_region.current.name && split(":", var.kms_key_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "kms_key_arn must be a key in this module's account and region: CloudWatch Logs, SQS, SNS and Scheduler encrypt with a key of their own region, and kms_key_policy_json names this account's principals."
+  }
+
+}
+
 variable "kms_key_deletion_window_days" {
   description = "Waiting period, in days, before the KMS key is deleted after a destroy."
   type        = number
@@ -537,18 +578,18 @@ variable "alarm_topic_arn" {
 }
 
 variable "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. An at() schedule gets no missed-run alarm."
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168), or 0 for no missed-run alarm. Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. CloudWatch alarms look back at most 168 hours, so runs more than 166 hours apart (weekly, monthly) fail the plan until this is 0: the failure rule and the dead-letter queue still report every run that fails or cannot start. A value not above the gap between runs is refused (it would fire before every run). An at() schedule gets no missed-run alarm."
   type        = number
   default     = null
 
   validation {
-    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 1 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
-    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), or null to derive it."
+    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 0 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
+    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), 0 for no missed-run alarm, or null to derive it."
   }
 }
 
 variable "iam_role_path" {
-  description = "IAM path of every role the module creates (task, execution, scheduler, replication), e.g. `/service-roles/`."
+  description = "IAM path of every role the module creates (task, execution, scheduler, replication), e.g. `/service-roles/`. Roles you give (task_role_arn, execution_role_arn) keep theirs."
   type        = string
   default     = "/"
   nullable    = false
@@ -576,6 +617,97 @@ variable "iam_role_names" {
   }
 }
 
+variable "create_task_role" {
+  description = "Create the task role and its policy. False uses task_role_arn instead: a flag of its own, so the ARN may come from a role created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_task_role || var.iam_role_names.task == null
+    error_message = "create_task_role = false and iam_role_names.task are both set: iam_role_names names roles the module creates, and with create_task_role = false it creates no task role. Drop one."
+  }
+}
+
+variable "task_role_arn" {
+  description = "With create_task_role = false: ARN of an existing IAM role (this account) for the export program, instead of the one the module creates. The module attaches nothing to it: attach output task_role_policy_json (exactly the contract's calls on this bucket's prefix and key) and let it trust ecs_tasks_trust_policy_json. The bucket key's policy names it; the scheduler may pass it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
+    error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
+  }
+
+  validation {
+    condition     = var.create_task_role == (var.task_role_arn == null)
+    error_message = "Give task_role_arn together with create_task_role = false (the module then creates no task role), or neither."
+  }
+
+  validation {
+    condition     = var.task_role_arn == null || try(split(":", var.task_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "task_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
+  }
+
+}
+
+variable "create_execution_role" {
+  description = "Create the execution role and its policy. False uses execution_role_arn instead: a flag of its own, so the ARN may come from a role created in the same apply."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_execution_role || var.iam_role_names.execution == null
+    error_message = "create_execution_role = false and iam_role_names.execution are both set: iam_role_names names roles the module creates, and with create_execution_role = false it creates no execution role. Drop one."
+  }
+}
+
+variable "execution_role_arn" {
+  description = "With create_execution_role = false: ARN of an existing IAM role (this account) ECS starts the task with, instead of the one the module creates. The module attaches nothing to it: attach output execution_role_policy_json (this image's repository, this log group, this secret) and let it trust ecs_tasks_trust_policy_json. The scheduler may pass it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
+    error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
+  }
+
+  validation {
+    condition     = var.create_execution_role == (var.execution_role_arn == null)
+    error_message = "Give execution_role_arn together with create_execution_role = false (the module then creates no execution role), or neither."
+  }
+
+  validation {
+    condition     = var.execution_role_arn == null || try(split(":", var.execution_role_arn)[4] == data.aws_caller_identity.current.account_id, true)
+    error_message = "execution_role_arn must be a role in this module's account: ECS passes only roles of the task's own account."
+  }
+
+}
+
+variable "create_log_group" {
+  description = "Create the task's log group (encrypted with the bucket's key, log_retention_days). False logs to your existing group log_group_name: its retention and encryption are yours; the module adds the missed-run alarm's metric filter to it, and the execution role may write only to it."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "log_group_name" {
+  description = "Name of the task's CloudWatch Logs group: the one the module creates (default `/ecs/<name>`), or with create_log_group = false your existing group (this account and region)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", coalesce(var.log_group_name, "-")))
+    error_message = "log_group_name must be a log group name (1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'), e.g. aws_cloudwatch_log_group.exports.name; not its ARN. Null creates /ecs/<name>."
+  }
+
+  validation {
+    condition     = var.create_log_group || var.log_group_name != null
+    error_message = "create_log_group = false needs log_group_name: the existing log group the task logs to."
+  }
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary (managed policy ARN) attached to every IAM role this module creates."
   type        = string
@@ -588,10 +720,63 @@ variable "permissions_boundary_arn" {
 }
 
 variable "tags" {
-  description = "Tags for every resource."
+  description = "Tags for every resource. The per-resource tags below are merged over them."
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "bucket_tags" {
+  description = "Tags for the export bucket, its KMS key and the replication role (e.g. a data classification), merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.bucket_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "bucket_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "task_tags" {
+  description = "Tags for the task definition (and so every task it runs: tags propagate from it), its log group and its two roles, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.task_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "task_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "schedule_tags" {
+  description = "Tags for the schedule's resources (the cluster when created, the scheduler role, the dead-letter queue, the alert topic, the failure rule, the missed-run alarm, their key) and the tasks the schedule starts, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.schedule_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "schedule_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
+}
+
+variable "role_tags" {
+  description = "Tags for every IAM role the module creates (task, execution, scheduler, replication), merged over `tags` and the tags of the role's part (task_tags, schedule_tags, bucket_tags)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.role_tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "role_tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
 }
 
 variable "kms_key_administrator_arns" {

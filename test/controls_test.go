@@ -14,13 +14,13 @@ import (
 
 // Addresses in examples/complete.
 const (
-	srcBucket  = "module.advana_export.module.bucket.module.bucket"
+	srcBucket  = exportMod + ".module.bucket"
 	dstBucket  = "module.advana.module.bucket"
-	srcKey     = srcBucket + ".module.kms.aws_kms_key.this"
-	dstKey     = dstBucket + ".module.kms.aws_kms_key.this"
-	exportMod  = "module.advana_export.module.bucket"
-	taskMod    = "module.advana_export.module.task"
-	schedMod   = "module.advana_export.module.schedule"
+	srcKey     = srcBucket + ".module.kms[0].aws_kms_key.this"
+	dstKey     = dstBucket + ".module.kms[0].aws_kms_key.this"
+	exportMod  = "module.advana_export.module.bucket[0]"
+	taskMod    = "module.advana_export.module.task[0]"
+	schedMod   = "module.advana_export.module.schedule[0]"
 	replConfig = exportMod + ".aws_s3_bucket_replication_configuration.this[0]"
 )
 
@@ -68,7 +68,7 @@ func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule s
 	assert.Equal(t, "Enabled", at(rule, "destination", 0, "replication_time", 0, "status"), "replication time control")
 	assert.Equal(t, "Enabled", at(rule, "destination", 0, "metrics", 0, "status"), "replication metrics")
 
-	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")
+	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
 	assert.GreaterOrEqual(t, logs["retention_in_days"].(float64), minRetention, "log retention")
 
 	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
@@ -105,7 +105,7 @@ func assertFailureAlert(t *testing.T, plan *terraform.PlanStruct) {
 	assert.NotEmpty(t, queue["kms_master_key_id"], "dead-letter queue is KMS-encrypted")
 	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
 	assert.Equal(t, queue["arn"], at(sched, "target", 0, "dead_letter_config", 0, "arn"), "missed starts go to the dead-letter queue")
-	assert.Equal(t, resource(t, plan, schedMod+".module.kms.aws_kms_key.this")["arn"], sched["kms_key_arn"], "schedule encrypted with the module's key")
+	assert.Equal(t, resource(t, plan, schedMod+".module.kms[0].aws_kms_key.this")["arn"], sched["kms_key_arn"], "schedule encrypted with the module's key")
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.Equal(t, []interface{}{topic["arn"]}, alarm["alarm_actions"], "missed runs go to the alert topic")
 }
@@ -121,8 +121,8 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 	srcKeyARN := resource(t, plan, srcKey)["arn"].(string)
 	dstKeyARN := resource(t, plan, dstKey)["arn"].(string)
 	srcBucketARN := resource(t, plan, srcBucket+".aws_s3_bucket.this")["arn"].(string)
-	taskRole := resource(t, plan, taskMod+".aws_iam_role.task")["arn"].(string)
-	execRole := resource(t, plan, taskMod+".aws_iam_role.execution")["arn"].(string)
+	taskRole := resource(t, plan, taskMod+".aws_iam_role.task[0]")["arn"].(string)
+	execRole := resource(t, plan, taskMod+".aws_iam_role.execution[0]")["arn"].(string)
 	replRole := resource(t, plan, exportMod+".aws_iam_role.replication[0]")["arn"].(string)
 
 	// Storage: our key encrypts our bucket and logs; the partner's key the replicas.
@@ -131,7 +131,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 	rule := at(resource(t, plan, replConfig), "rule", 0)
 	assert.Equal(t, dstKeyARN, at(rule, "destination", 0, "encryption_configuration", 0, "replica_kms_key_id"))
 	assert.Equal(t, replRole, resource(t, plan, replConfig)["role"])
-	assert.Equal(t, srcKeyARN, resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")["kms_key_id"])
+	assert.Equal(t, srcKeyARN, resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")["kms_key_id"])
 
 	// Bucket policy: TLS only; uploads naming another key or another algorithm are refused.
 	bp := policyStatements(t, "source bucket policy", resource(t, plan, srcBucket+".aws_s3_bucket_policy.this")["policy"].(string))
@@ -185,7 +185,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 	}
 
 	// Task role: exactly the contract's S3 calls on the prefix, the bucket key.
-	task := policyStatements(t, "task role", resource(t, plan, taskMod+".aws_iam_role_policy.task")["policy"].(string))
+	task := policyStatements(t, "task role", resource(t, plan, taskMod+".aws_iam_role_policy.task[0]")["policy"].(string))
 	for _, st := range task {
 		switch st.Sid {
 		case "WriteExports":

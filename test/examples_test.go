@@ -10,7 +10,7 @@ import (
 // and passes `terraform validate` as written (no emulator override).
 func TestExamplesValidate(t *testing.T) {
 	t.Parallel()
-	for _, example := range []string{"examples/complete", "examples/minimal"} {
+	for _, example := range []string{"examples/bring-your-own", "examples/complete", "examples/minimal"} {
 		t.Run(example, func(t *testing.T) {
 			t.Parallel()
 			dir := copyToTemp(t, example)

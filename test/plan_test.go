@@ -32,7 +32,7 @@ func TestCompletePlan(t *testing.T) {
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
 
 	// Inputs of the complete example reach the resources.
-	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this")
+	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
 	assert.EqualValues(t, 731, logs["retention_in_days"])
 	td := resource(t, plan, taskMod+".aws_ecs_task_definition.this")
 	assert.Equal(t, "2048", td["cpu"])
@@ -90,16 +90,16 @@ func TestMinimalPlan(t *testing.T) {
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
 	const (
-		bucket = "module.advana_export.module.bucket.module.bucket"
-		task   = "module.advana_export.module.task"
-		sched  = "module.advana_export.module.schedule"
+		bucket = "module.advana_export.module.bucket[0].module.bucket"
+		task   = "module.advana_export.module.task[0]"
+		sched  = "module.advana_export.module.schedule[0]"
 	)
 	schedule := resource(t, plan, sched+".aws_scheduler_schedule.this")
 	assert.Equal(t, "rate(12 hours)", schedule["schedule_expression"])
 	assert.Equal(t, "UTC", schedule["schedule_expression_timezone"])
 	assert.Equal(t, "ENABLED", schedule["state"])
 	assert.Equal(t, "OFF", at(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
-	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this")["retention_in_days"])
+	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this[0]")["retention_in_days"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"])
 	assert.Equal(t, "advana-export-123456789012-us-east-1", resource(t, plan, bucket+".aws_s3_bucket.this")["bucket"])
@@ -125,10 +125,34 @@ func TestMinimalPlan(t *testing.T) {
 	terraform.RequirePlannedValuesMapKeyExists(t, plan, sched+".aws_sns_topic.this[0]")
 	_, logging := plan.ResourcePlannedValuesMap[bucket+".aws_s3_bucket_logging.this[0]"]
 	assert.False(t, logging, "access logging is off unless asked for")
-	repl := resource(t, plan, "module.advana_export.module.bucket.aws_s3_bucket_replication_configuration.this[0]")
+	repl := resource(t, plan, "module.advana_export.module.bucket[0].aws_s3_bucket_replication_configuration.this[0]")
 	assert.Equal(t, "210987654321", at(repl, "rule", 0, "destination", 0, "account"))
 	assert.Nil(t, at(repl, "rule", 0, "destination", 0, "replication_time", 0), "RTC is off by default")
 	for _, k := range ofType(plan, "aws_kms_key") {
 		assert.Equal(t, true, k.AttributeValues["enable_key_rotation"], k.Address)
 	}
+}
+
+// TestCreateFalsePlansNothing plans the root module with create = false:
+// no resource at all, and the outputs a caller wires further are null.
+func TestCreateFalsePlansNothing(t *testing.T) {
+	t.Parallel()
+	dir := copyToTemp(t, ".")
+	pointAtMoto(t, dir)
+	opts := tfOptions(t, dir, map[string]interface{}{
+		"create":             false,
+		"image":              testImage,
+		"db_secret_arn":      testDBSecretARN,
+		"database":           map[string]interface{}{"host": testDBHost, "name": "milmove"},
+		"subnet_ids":         []string{testSubnet},
+		"security_group_ids": []string{testSG},
+	})
+	opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
+
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+
+	for addr, rc := range plan.ResourceChangesMap {
+		assert.True(t, rc.Change.Actions.Read() || rc.Change.Actions.NoOp(), "create = false plans %s %v", addr, rc.Change.Actions)
+	}
+	assert.Empty(t, plan.ResourcePlannedValuesMap, "no resource")
 }

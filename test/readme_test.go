@@ -146,5 +146,5 @@ func TestReadmePartnerBlockPlans(t *testing.T) {
 	// The policies name the bucket's ARN, known only after apply; that they
 	// are planned at all shows the block's inputs passed validation.
 	terraform.RequirePlannedValuesMapKeyExists(t, plan, "module.advana_import.module.bucket.aws_s3_bucket_policy.this")
-	terraform.RequirePlannedValuesMapKeyExists(t, plan, "module.advana_import.module.bucket.module.kms.aws_kms_key.this")
+	terraform.RequirePlannedValuesMapKeyExists(t, plan, "module.advana_import.module.bucket.module.kms[0].aws_kms_key.this")
 }

@@ -16,7 +16,7 @@ import (
 type windowCase struct {
 	schedule string
 	flexible int
-	explicit int
+	explicit string // missed_run_alarm_hours; "": null (derived)
 	want     int    // evaluation periods (hours); 0: no alarm
 	err      string // the plan fails with this message instead
 }
@@ -30,9 +30,21 @@ var windowCases = []windowCase{
 	{schedule: "cron(0 9,17 * * ? *)", want: 18},                  // 17:00 to 09:00
 	{schedule: "cron(0 2 ? * MON-FRI *)", want: 74},               // Friday to Monday
 	{schedule: "cron(30 8-17 ? * 2-6 *)", flexible: 30, want: 66}, // Friday 17:30 to Monday 08:30, + 30 min
-	{schedule: "cron(0 12 ? * SUN *)", want: 168},                 // a week: CloudWatch's longest
-	{schedule: "cron(0 3 1 * ? *)", explicit: 30, want: 30},
+	{schedule: "cron(0 12 ? * SUN,SAT *)", want: 146},             // Sunday to Saturday: the longest that fits
+	{schedule: "rate(6 days)", flexible: 60, want: 147},
+	{schedule: "cron(0 3 1 * ? *)", explicit: "30", want: 30},
+	{schedule: "rate(1 day)", explicit: "25", want: 25},
+	{schedule: "cron(0 12 ? * SUN *)", explicit: "0"}, // weekly, the alarm turned off
+	{schedule: "rate(14 days)", explicit: "0"},
 	{schedule: "at(2030-01-01T00:00:00)"},
+	// CloudWatch looks back at most 168 hours: a weekly schedule's window
+	// (168 + 2) cannot be watched, and one cut to 168 fires before every run.
+	{schedule: "cron(0 12 ? * SUN *)", err: "CloudWatch alarms look back at most 168"},
+	{schedule: "rate(7 days)", err: "needs 170 hours, and CloudWatch alarms look back at most 168"},
+	{schedule: "rate(6 days)", flexible: 1440, err: "runs up to 168 hours apart"},
+	// An explicit window the gap between runs already fills.
+	{schedule: "rate(1 day)", explicit: "24", err: "is not longer than the 24 hours"},
+	{schedule: "rate(12 hours)", flexible: 120, explicit: "14", err: "is not longer than the 14 hours"},
 	{schedule: "cron(0 3 1 * ? *)", err: "missed_run_alarm_hours is required"}, // monthly
 	{schedule: "cron(0 3 ? * 6L *)", err: "missed_run_alarm_hours is required"},
 	{schedule: "cron(0 3 ? * FRI-MON *)", err: "missed_run_alarm_hours is required"}, // a range across the week's end
@@ -43,7 +55,8 @@ var windowCases = []windowCase{
 // every form and checks the missed-run alarm's window: the longest gap
 // between runs (read from rate() or cron()) plus the flexible window plus 2
 // hours; a cron() whose gaps cannot be read requires missed_run_alarm_hours;
-// a one-time at() gets no alarm. The cases that plan are one module block
+// a window longer than CloudWatch's 168 hours, or an explicit one the gap
+// already fills, fails the plan; 0 and a one-time at() get no alarm. The cases that plan are one module block
 // each in one root (one plan); each case that must fail is a plan of its own.
 func TestMissedRunWindowFollowsSchedule(t *testing.T) {
 	t.Parallel()
@@ -68,7 +81,7 @@ func TestMissedRunWindowFollowsSchedule(t *testing.T) {
 			assert.Equal(t, c.schedule, resource(t, plan, mod+".aws_scheduler_schedule.this")["schedule_expression"])
 			alarm, found := plan.ResourcePlannedValuesMap[mod+".aws_cloudwatch_metric_alarm.missed_run[0]"]
 			if c.want == 0 {
-				assert.False(t, found, "%s: a one-time schedule gets no missed-run alarm", c.schedule)
+				assert.False(t, found, "%s (missed_run_alarm_hours %q): no missed-run alarm", c.schedule, c.explicit)
 				continue
 			}
 			if assert.True(t, found, "%s: missed-run alarm planned", c.schedule) {
@@ -117,9 +130,9 @@ func windowRoot(t *testing.T, root, name string, cases []windowCase) string {
 	return dir
 }
 
-func explicitHours(h int) string {
-	if h == 0 {
+func explicitHours(h string) string {
+	if h == "" {
 		return "null"
 	}
-	return fmt.Sprint(h)
+	return h
 }

@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/gruntwork-io/terratest/modules/terraform"
@@ -165,6 +167,11 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 			}
 			return aws.ToString(out.SecretString), nil
 		},
+		// The roles and the log group the definition names exist, whoever
+		// made them (the module, or a caller who brought their own).
+		Exists: func(ctx context.Context, kind ecstask.Kind, name string) error {
+			return inEmulator(ctx, cfg, kind, name)
+		},
 	}
 	bucket, prefix := terraform.Output(t, opts, "bucket_name"), terraform.Output(t, opts, "prefix")
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -196,6 +203,28 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	require.NoError(t, err)
 	t.Logf("export %s: %s, %d objects, %d bytes", key, m.Format, len(m.Objects), m.TotalBytes)
 	require.NoError(t, exportcheck.RestoreAndCompare(ctx, system.pg, s3c, bucket, m, systemDB, t.TempDir()))
+}
+
+// inEmulator says whether the role (by ARN) or log group (by name) exists
+// in the emulator's account.
+func inEmulator(ctx context.Context, cfg aws.Config, kind ecstask.Kind, name string) error {
+	switch kind {
+	case ecstask.KindRole:
+		_, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name[strings.LastIndex(name, "/")+1:])})
+		return err
+	case ecstask.KindLogGroup:
+		out, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+		if err != nil {
+			return err
+		}
+		for _, g := range out.LogGroups {
+			if aws.ToString(g.LogGroupName) == name {
+				return nil
+			}
+		}
+		return fmt.Errorf("no log group %s", name)
+	}
+	return fmt.Errorf("unknown kind %s", kind)
 }
 
 // setAsideBucketPolicy removes the bucket policy and returns what puts it

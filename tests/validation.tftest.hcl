@@ -275,3 +275,211 @@ run "access_logging_exception_with_logging_on" {
   }
   expect_failures = [var.access_logging_exception]
 }
+
+run "valid_missed_run_alarm_off" {
+  command = plan
+  variables {
+    schedule_expression    = "rate(14 days)"
+    missed_run_alarm_hours = 0
+  }
+}
+
+run "missed_run_alarm_beyond_cloudwatch" {
+  command = plan
+  variables {
+    missed_run_alarm_hours = 200
+  }
+  expect_failures = [var.missed_run_alarm_hours]
+}
+
+# Bring your own roles and log group.
+run "valid_own_roles_and_log_group" {
+  command = plan
+  variables {
+    create_task_role      = false
+    task_role_arn         = "arn:aws:iam::123456789012:role/org/advana-export-task"
+    create_execution_role = false
+    execution_role_arn    = "arn:aws:iam::123456789012:role/org/advana-export-execution"
+    create_log_group      = false
+    log_group_name        = "/org/advana-export"
+  }
+  # The outputs point at what was given.
+  assert {
+    condition     = output.task_role_arn == "arn:aws:iam::123456789012:role/org/advana-export-task" && output.task_role_name == "advana-export-task"
+    error_message = "task_role_arn/task_role_name do not point at the given role"
+  }
+  assert {
+    condition     = output.execution_role_arn == "arn:aws:iam::123456789012:role/org/advana-export-execution" && output.execution_role_name == "advana-export-execution"
+    error_message = "execution_role_arn/execution_role_name do not point at the given role"
+  }
+  assert {
+    condition     = output.log_group_name == "/org/advana-export" && output.log_group_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
+    error_message = "log_group_name/log_group_arn do not point at the given group"
+  }
+}
+
+run "task_role_name_instead_of_arn" {
+  command = plan
+  variables {
+    create_task_role = false
+    task_role_arn    = "advana-export-task"
+  }
+  expect_failures = [var.task_role_arn]
+}
+
+run "execution_role_in_another_account" {
+  command = plan
+  variables {
+    create_execution_role = false
+    execution_role_arn    = "arn:aws:iam::210987654321:role/advana-export-execution"
+  }
+  expect_failures = [var.execution_role_arn]
+}
+
+run "own_task_role_and_a_name_for_it" {
+  command = plan
+  variables {
+    create_task_role = false
+    task_role_arn    = "arn:aws:iam::123456789012:role/advana-export-task"
+    iam_role_names   = { task = "org-export-task" }
+  }
+  expect_failures = [var.create_task_role]
+}
+
+run "log_group_arn_instead_of_name" {
+  command = plan
+  variables {
+    create_log_group = false
+    log_group_name   = "arn:aws:logs:us-east-1:123456789012:log-group:/org/advana-export"
+  }
+  expect_failures = [var.log_group_name]
+}
+
+# A flag of its own (the ARN may be unknown until apply), so the two must agree.
+run "own_task_role_without_create_flag" {
+  command = plan
+  variables {
+    task_role_arn = "arn:aws:iam::123456789012:role/advana-export-task"
+  }
+  expect_failures = [var.task_role_arn]
+}
+
+run "no_execution_role_created_nor_given" {
+  command = plan
+  variables {
+    create_execution_role = false
+  }
+  expect_failures = [var.execution_role_arn]
+}
+
+run "no_log_group_created_nor_given" {
+  command = plan
+  variables {
+    create_log_group = false
+  }
+  expect_failures = [var.log_group_name]
+}
+
+run "valid_log_group_name_for_the_created_group" {
+  command = plan
+  variables {
+    log_group_name = "/org/advana-export"
+  }
+  assert {
+    condition     = output.log_group_name == "/org/advana-export"
+    error_message = "log_group_name does not name the created group"
+  }
+}
+
+# Bring your own key.
+run "valid_own_kms_key" {
+  command = plan
+  variables {
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+  }
+  assert {
+    condition     = output.kms_key_arn == var.kms_key_arn && output.schedule_kms_key_arn == var.kms_key_arn && output.kms_key_id == "0c0c0c0c-1111-2222-3333-444444444444"
+    error_message = "the key outputs do not point at the given key"
+  }
+  assert {
+    condition     = output.kms_key_alias_name == null && output.kms_key_alias_arn == null
+    error_message = "a given key has no alias from the module"
+  }
+}
+
+run "kms_alias_instead_of_key_arn" {
+  command = plan
+  variables {
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:alias/exports"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "kms_key_in_another_region" {
+  command = plan
+  variables {
+    create_kms_key = false
+    kms_key_arn    = "arn:aws:kms:us-west-2:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "own_kms_key_with_administrators" {
+  command = plan
+  variables {
+    create_kms_key             = false
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/0c0c0c0c-1111-2222-3333-444444444444"
+    kms_key_administrator_arns = ["arn:aws:iam::123456789012:role/key-admin"]
+  }
+  expect_failures = [var.create_kms_key]
+}
+
+run "no_kms_key_created_nor_given" {
+  command = plan
+  variables {
+    create_kms_key = false
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+# Per-resource tags.
+run "valid_per_resource_tags" {
+  command = plan
+  variables {
+    tags          = { Project = "advana-export" }
+    bucket_tags   = { DataClassification = "CUI" }
+    task_tags     = { CostCenter = "1234" }
+    schedule_tags = { OnCall = "data-platform" }
+    role_tags     = { Boundary = "workload" }
+  }
+}
+
+run "tag_key_with_aws_prefix" {
+  command = plan
+  variables {
+    bucket_tags = { "aws:cloudformation:stack-name" = "exports" }
+  }
+  expect_failures = [var.bucket_tags]
+}
+
+run "tag_value_too_long" {
+  command = plan
+  variables {
+    role_tags = { Note = join("", [for i in range(257) : "x"]) }
+  }
+  expect_failures = [var.role_tags]
+}
+
+# create = false: nothing, and every output null.
+run "valid_create_false" {
+  command = plan
+  variables {
+    create = false
+  }
+  assert {
+    condition     = output.bucket_name == null && output.task_definition_arn == null && output.schedule_arn == null && output.partner == null && output.kms_key_policy_json == null
+    error_message = "create = false still gives outputs"
+  }
+}

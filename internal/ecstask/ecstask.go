@@ -40,7 +40,22 @@ type Runtime struct {
 	// Secret returns the value of a Secrets Manager secret, as ECS does for
 	// a container's `secrets` (valueFrom is the secret's ARN).
 	Secret func(ctx context.Context, valueFrom string) (string, error)
+	// Exists, when set, says whether what ECS needs before it starts the
+	// task exists: the task's and execution's roles (KindRole, by ARN) and
+	// each container's awslogs group (KindLogGroup, by name). ECS stops a
+	// task whose role it cannot pass or whose log group is missing; so does
+	// Containers. A module that takes these from its caller must still name
+	// ones that exist.
+	Exists func(ctx context.Context, kind Kind, name string) error
 }
+
+// Kind is a kind of resource a task definition names and ECS needs.
+type Kind string
+
+const (
+	KindRole     Kind = "role"
+	KindLogGroup Kind = "log group"
+)
 
 // Container is one container of the definition, mapped to this machine.
 type Container struct {
@@ -62,12 +77,23 @@ type Run struct {
 // honour (a writable root filesystem, privileged mode, named users, secrets
 // by JSON key), so nothing is silently ignored.
 func Containers(ctx context.Context, td *ecstypes.TaskDefinition, rt Runtime) ([]Container, error) {
+	if err := exists(ctx, rt, KindRole, "task role", deref(td.TaskRoleArn)); err != nil {
+		return nil, err
+	}
+	if err := exists(ctx, rt, KindRole, "execution role", deref(td.ExecutionRoleArn)); err != nil {
+		return nil, err
+	}
 	mounts := map[string]string{} // container path -> host folder, per container below
 	var out []Container
 	for _, cd := range td.ContainerDefinitions {
 		name := deref(cd.Name)
 		fail := func(format string, a ...any) ([]Container, error) {
 			return nil, fmt.Errorf("container %s: %s", name, fmt.Sprintf(format, a...))
+		}
+		if lc := cd.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs && lc.Options["awslogs-create-group"] != "true" {
+			if err := exists(ctx, rt, KindLogGroup, "awslogs group", lc.Options["awslogs-group"]); err != nil {
+				return fail("%v", err)
+			}
 		}
 		if cd.ReadonlyRootFilesystem == nil || !*cd.ReadonlyRootFilesystem {
 			return fail("readonlyRootFilesystem is not true")
@@ -150,6 +176,18 @@ func RunAll(ctx context.Context, cs []Container) ([]Run, error) {
 		}
 	}
 	return runs, nil
+}
+
+// exists asks rt.Exists about one thing the definition names; an empty
+// name is not asked about (a definition without a task role is valid).
+func exists(ctx context.Context, rt Runtime, kind Kind, what, name string) error {
+	if rt.Exists == nil || name == "" {
+		return nil
+	}
+	if err := rt.Exists(ctx, kind, name); err != nil {
+		return fmt.Errorf("%s %s: %w", what, name, err)
+	}
+	return nil
 }
 
 // environment is the container's NAME=VALUE list: the definition's

@@ -2,6 +2,7 @@ package ecstask
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,5 +102,58 @@ func TestContainersRefuseWhatTheSimulationCannotHonour(t *testing.T) {
 				t.Errorf("error does not name the container: %v", err)
 			}
 		})
+	}
+}
+
+// TestContainersRefuseWhatECSCannotFind: a role or an awslogs group the
+// definition names that does not exist stops the task before any container
+// runs, as ECS does; one that exists, or a group awslogs creates itself, does not.
+func TestContainersRefuseWhatECSCannotFind(t *testing.T) {
+	const (
+		taskRole = "arn:aws:iam::123456789012:role/org/export-task"
+		execRole = "arn:aws:iam::123456789012:role/org/export-execution"
+		group    = "/org/advana-export"
+	)
+	withDependencies := func() *ecstypes.TaskDefinition {
+		td := definition()
+		td.TaskRoleArn, td.ExecutionRoleArn = aws.String(taskRole), aws.String(execRole)
+		for i := range td.ContainerDefinitions {
+			td.ContainerDefinitions[i].LogConfiguration = &ecstypes.LogConfiguration{
+				LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{"awslogs-group": group},
+			}
+		}
+		return td
+	}
+	missing := func(name string) func(context.Context, Kind, string) error {
+		return func(_ context.Context, _ Kind, n string) error {
+			if n == name {
+				return errors.New("not found")
+			}
+			return nil
+		}
+	}
+	rt := runtime()
+	var asked []string
+	rt.Exists = func(_ context.Context, k Kind, n string) error { asked = append(asked, string(k)+" "+n); return nil }
+	if _, err := Containers(context.Background(), withDependencies(), rt); err != nil {
+		t.Fatalf("everything exists: %v", err)
+	}
+	if want := []string{"role " + taskRole, "role " + execRole, "log group " + group, "log group " + group}; !reflect.DeepEqual(asked, want) {
+		t.Errorf("asked about %v, want %v", asked, want)
+	}
+	for _, name := range []string{taskRole, execRole, group} {
+		rt.Exists = missing(name)
+		_, err := Containers(context.Background(), withDependencies(), rt)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s missing: got %v, want an error naming it", name, err)
+		}
+	}
+	td := withDependencies()
+	for i := range td.ContainerDefinitions {
+		td.ContainerDefinitions[i].LogConfiguration.Options["awslogs-create-group"] = "true"
+	}
+	rt.Exists = missing(group)
+	if _, err := Containers(context.Background(), td, rt); err != nil {
+		t.Errorf("awslogs creates its group: %v", err)
 	}
 }

@@ -72,3 +72,11 @@ data "aws_iam_policy_document" "kms_logs" {
     }
   }
 }
+
+# The documents above in one, for a caller whose own key needs them (only
+# then: otherwise they are the created key's policy and nothing else's).
+data "aws_iam_policy_document" "kms_key_policy" {
+  count = var.create_kms_key ? 0 : 1
+
+  source_policy_documents = module.bucket.kms_key_policy_documents
+}

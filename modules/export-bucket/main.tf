@@ -18,6 +18,8 @@ module "bucket" {
 
   bucket_name                  = var.bucket_name
   reader_role_arns             = var.reader_role_arns
+  create_kms_key               = var.create_kms_key
+  kms_key_arn                  = var.kms_key_arn
   kms_key_alias                = coalesce(var.kms_key_alias, "advana-export/${replace(var.bucket_name, ".", "-")}")
   kms_key_description          = "Encrypts PostgreSQL exports in s3://${var.bucket_name} and the export task's logs"
   kms_key_deletion_window_days = var.kms_key_deletion_window_days

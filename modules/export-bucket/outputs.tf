@@ -9,12 +9,12 @@ output "bucket_arn" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key for exports (and the task's log group)."
+  description = "ARN of the customer-managed KMS key for exports (and the task's log group): created, or kms_key_arn."
   value       = module.bucket.kms_key_arn
 }
 
 output "kms_key_alias" {
-  description = "Alias of the KMS key."
+  description = "Alias of the KMS key (null for a given key)."
   value       = module.bucket.kms_key_alias
 }
 
@@ -41,4 +41,9 @@ output "replication_role_name" {
 output "kms_key_id" {
   description = "Id of the bucket's customer-managed KMS key."
   value       = module.bucket.kms_key_id
+}
+
+output "kms_key_policy_json" {
+  description = "The statements of the created key's policy that say who may use it (the task role and CloudWatch Logs encrypt, the replication role and readers decrypt, each through one service). With kms_key_arn, add them to that key's policy (null when the key is created here)."
+  value       = try(data.aws_iam_policy_document.kms_key_policy[0].json, null)
 }

@@ -54,7 +54,7 @@ resource "aws_iam_role" "replication" {
   description          = "S3 replicates s3://${var.bucket_name}/${var.prefix}/ to the partner's account with this role"
   assume_role_policy   = data.aws_iam_policy_document.replication_trust[0].json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 data "aws_iam_policy_document" "replication" {

@@ -21,6 +21,29 @@ variable "prefix" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the bucket's key. False uses kms_key_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of an existing customer-managed KMS key (this account and region) for the bucket and the task's log group, with create_kms_key = false, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow. kms_key_alias, kms_key_deletion_window_days and kms_key_administrator_arns apply only to a created key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
+  }
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Give kms_key_arn together with create_kms_key = false (the module then creates no key), or neither."
+  }
+}
+
 variable "kms_key_alias" {
   description = "Alias (without the `alias/` prefix) of the customer-managed key created for the bucket and the task's log group. Defaults to `advana-export/<bucket_name>` with dots replaced by dashes."
   type        = string
@@ -229,6 +252,13 @@ variable "permissions_boundary_arn" {
 
 variable "tags" {
   description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "role_tags" {
+  description = "Tags for the IAM role this module creates, merged over `tags`."
   type        = map(string)
   default     = {}
   nullable    = false

@@ -36,7 +36,7 @@ locals {
     for c in ["permissions-init", "export"] : c => {
       logDriver = "awslogs"
       options = {
-        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-group         = local.log_group
         awslogs-region        = local.region
         awslogs-stream-prefix = c
       }
@@ -97,8 +97,8 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = tostring(var.task_size.cpu)
   memory                   = tostring(var.task_size.memory)
-  execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+  execution_role_arn       = local.execution_role_arn
+  task_role_arn            = local.task_role_arn
   container_definitions    = jsonencode(local.containers)
 
   runtime_platform {

@@ -1,6 +1,9 @@
 # Two roles, each scoped to the exact ARNs it needs: the execution role is
 # what ECS uses to start the task (image, logs, the database secret); the task
 # role is what the export program uses (S3 prefix, bucket key, RDS IAM auth).
+# A caller who gives a role of their own (create_task_role = false and
+# task_role_arn, likewise for the execution role) gets neither the role nor its policy: the outputs *_policy_json are the
+# policies to attach to theirs, and ecs_tasks_trust_policy_json its trust.
 
 data "aws_iam_policy_document" "ecs_tasks_trust" {
   statement {
@@ -26,12 +29,14 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 }
 
 resource "aws_iam_role" "execution" {
+  count = var.create_execution_role ? 1 : 0
+
   name                 = coalesce(var.execution_role_name, "${var.name}-execution")
   path                 = var.role_path
   description          = "ECS starts the ${var.name} export task with this role: image pull, logs, database secret"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -60,7 +65,7 @@ data "aws_iam_policy_document" "execution" {
     # Streams are named per task at run time (PREFIX/CONTAINER/TASK_ID), so
     # the wildcard is the stream part only, inside this one log group.
     #trivy:ignore:AVD-AWS-0057
-    resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
+    resources = ["${local.log_group_arn}:log-stream:*"]
   }
 
   dynamic "statement" {
@@ -89,18 +94,22 @@ data "aws_iam_policy_document" "execution" {
 }
 
 resource "aws_iam_role_policy" "execution" {
+  count = var.create_execution_role ? 1 : 0
+
   name   = "start-export-task"
-  role   = aws_iam_role.execution.id
+  role   = aws_iam_role.execution[0].id
   policy = data.aws_iam_policy_document.execution.json
 }
 
 resource "aws_iam_role" "task" {
+  count = var.create_task_role ? 1 : 0
+
   name                 = coalesce(var.task_role_name, "${var.name}-task")
   path                 = var.role_path
   description          = "The ${var.name} export program: write exports to s3://${var.bucket_name}/${var.prefix}/"
   assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 # Exactly the calls docs/contract.md lists for the task.
@@ -182,7 +191,29 @@ data "aws_iam_policy_document" "task" {
 }
 
 resource "aws_iam_role_policy" "task" {
+  count = var.create_task_role ? 1 : 0
+
   name   = "write-exports"
-  role   = aws_iam_role.task.id
+  role   = aws_iam_role.task[0].id
   policy = data.aws_iam_policy_document.task.json
+}
+
+moved {
+  from = aws_iam_role.execution
+  to   = aws_iam_role.execution[0]
+}
+
+moved {
+  from = aws_iam_role_policy.execution
+  to   = aws_iam_role_policy.execution[0]
+}
+
+moved {
+  from = aws_iam_role.task
+  to   = aws_iam_role.task[0]
+}
+
+moved {
+  from = aws_iam_role_policy.task
+  to   = aws_iam_role_policy.task[0]
 }

@@ -225,13 +225,71 @@ variable "rds_iam_auth" {
 }
 
 variable "log_group_name" {
-  description = "Name of the CloudWatch Logs group created for both containers. Defaults to `/ecs/<name>`."
+  description = "Name of the CloudWatch Logs group both containers log to: created as `/ecs/<name>` by default, or the caller's existing group when create_log_group is false."
   type        = string
   default     = null
 
   validation {
     condition     = var.log_group_name == null || can(regex("^[A-Za-z0-9_./#-]{1,512}$", coalesce(var.log_group_name, "-")))
-    error_message = "log_group_name must be 1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#'."
+    error_message = "log_group_name must be 1-512 characters of A-Z, a-z, 0-9, '_', '-', '/', '.', '#' (a log group name, not its ARN)."
+  }
+}
+
+variable "create_log_group" {
+  description = "Create the log group (KMS-encrypted with kms_key_arn, log_retention_days). False uses the existing group log_group_name, whose retention and encryption are the caller's."
+  type        = bool
+  default     = true
+  nullable    = false
+
+  validation {
+    condition     = var.create_log_group || var.log_group_name != null
+    error_message = "create_log_group = false needs log_group_name: the existing log group the task logs to."
+  }
+}
+
+variable "create_task_role" {
+  description = "Create the task role and its policy. False uses task_role_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "task_role_arn" {
+  description = "ARN of an existing IAM role for the export program, with create_task_role = false. A given role gets nothing from this module: attach output task_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
+    error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
+  }
+
+  validation {
+    condition     = var.create_task_role == (var.task_role_arn == null)
+    error_message = "Give task_role_arn together with create_task_role = false (the module then creates no task role), or neither."
+  }
+}
+
+variable "create_execution_role" {
+  description = "Create the execution role and its policy. False uses execution_role_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "execution_role_arn" {
+  description = "ARN of an existing IAM role ECS starts the task with, with create_execution_role = false. A given role gets nothing from this module: attach output execution_role_policy_json to it and let it trust ecs_tasks_trust_policy_json."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
+    error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name."
+  }
+
+  validation {
+    condition     = var.create_execution_role == (var.execution_role_arn == null)
+    error_message = "Give execution_role_arn together with create_execution_role = false (the module then creates no execution role), or neither."
   }
 }
 
@@ -296,6 +354,13 @@ variable "permissions_boundary_arn" {
 
 variable "tags" {
   description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "role_tags" {
+  description = "Tags for the IAM roles this module creates, merged over `tags`."
   type        = map(string)
   default     = {}
   nullable    = false

@@ -5,14 +5,26 @@
 
 module "kms" {
   source = "../kms-key"
+  count  = var.create_kms_key ? 1 : 0
 
   alias                = var.kms_key_alias
   description          = var.kms_key_description
   deletion_window_days = var.kms_key_deletion_window_days
   administrator_arns   = var.kms_key_administrator_arns
-  policy_documents     = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
-  tags                 = var.tags
+  # Written out here and in the output kms_key_policy_documents, not in a
+  # local: plan-review follows a plan's configuration, which holds no locals,
+  # to show whose statements these are.
+  policy_documents = concat(var.key_policy_documents, length(var.reader_role_arns) > 0 ? [data.aws_iam_policy_document.readers.json] : [])
+  tags             = var.tags
 }
+
+moved {
+  from = module.kms
+  to   = module.kms[0]
+}
+
+# The key's ARN is written out where it is used (the bucket's encryption and
+# policy, the output), not kept in a local, for the same reason.
 
 data "aws_region" "current" {}
 

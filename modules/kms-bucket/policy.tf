@@ -72,7 +72,7 @@ data "aws_iam_policy_document" "bucket" {
     condition {
       test     = "StringNotEquals"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [module.kms.key_arn]
+      values   = [var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn]
     }
   }
 

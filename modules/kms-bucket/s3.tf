@@ -47,7 +47,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = module.kms.key_arn
+      kms_master_key_id = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
     }
   }
 }

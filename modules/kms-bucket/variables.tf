@@ -6,6 +6,19 @@ variable "bucket_name" {
   nullable    = false
 }
 
+variable "create_kms_key" {
+  description = "Create the bucket's key. False uses kms_key_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of an existing key for the bucket (with create_kms_key = false) instead of one created here (kms_key_alias, kms_key_description, kms_key_deletion_window_days and kms_key_administrator_arns then apply to nothing). Output kms_key_policy_documents is what its policy must allow."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_alias" {
   description = "Alias (without `alias/`) of the bucket's customer-managed key."
   type        = string

@@ -7,7 +7,7 @@ resource "aws_sns_topic" "this" {
   count = var.alarm_topic_arn == null ? 1 : 0
 
   name              = "${var.name}-alerts"
-  kms_master_key_id = module.kms.key_arn
+  kms_master_key_id = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
   tags              = var.tags
 }
 
@@ -161,16 +161,20 @@ locals {
   ])...) : null
 
   schedule_gap_hours = local.rate_hours != null ? local.rate_hours : local.cron_gap_hours
-  derived_alarm_hours = local.schedule_gap_hours == null ? null : (
-    min(168, ceil(local.schedule_gap_hours + var.flexible_time_window_minutes / 60) + 2)
-  )
+  # The hours a run may start after the previous one, at the latest.
+  latest_start_hours = local.schedule_gap_hours == null ? null : local.schedule_gap_hours + var.flexible_time_window_minutes / 60
+  # Not capped: a window CloudWatch cannot hold is refused below, never
+  # shortened (a shorter one fires before every run).
+  derived_alarm_hours    = local.latest_start_hours == null ? null : ceil(local.latest_start_hours) + 2
   missed_run_alarm_hours = var.missed_run_alarm_hours != null ? var.missed_run_alarm_hours : local.derived_alarm_hours
+  # 0 turns the alarm off; an at() schedule has none.
+  missed_run_alarm = !local.one_time && local.missed_run_alarm_hours != 0
 }
 
 # Hourly sums of successes; an hour with none (missing data) breaches, and
 # the alarm fires after missed_run_alarm_hours such hours in a row.
 resource "aws_cloudwatch_metric_alarm" "missed_run" {
-  count = local.one_time ? 0 : 1
+  count = local.missed_run_alarm ? 1 : 0
 
   alarm_name          = local.alarm_name
   alarm_description   = "No ${var.name} export has succeeded for ${local.missed_run_alarm_hours} hours (schedule ${var.schedule_expression})."
@@ -190,7 +194,20 @@ resource "aws_cloudwatch_metric_alarm" "missed_run" {
   lifecycle {
     precondition {
       condition     = local.missed_run_alarm_hours != null
-      error_message = "missed_run_alarm_hours is required for schedule_expression ${var.schedule_expression}: the hours between its runs cannot be read from it (only cron() with * or ? in day-of-month, month and year, and hours and weekdays as N, lists, ranges or steps). Set it to the longest gap between runs plus a margin, in hours (1-168)."
+      error_message = "missed_run_alarm_hours is required for schedule_expression ${var.schedule_expression}: the hours between its runs cannot be read from it (only cron() with * or ? in day-of-month, month and year, and hours and weekdays as N, lists, ranges or steps). Set it to the longest gap between runs plus a margin, in hours (1-168), or to 0 for no missed-run alarm when runs are more than 166 hours apart."
+    }
+
+    # CloudWatch evaluates an alarm over at most 7 days (period x evaluation
+    # periods <= 604,800 s): a schedule with longer gaps cannot be watched by
+    # counting successes, and a window cut to 168 hours fires before every run.
+    precondition {
+      condition     = local.missed_run_alarm_hours == null || try(local.missed_run_alarm_hours <= 168, true)
+      error_message = "schedule_expression ${var.schedule_expression} runs up to ${coalesce(local.latest_start_hours, "?")} hours apart (flexible window included): a missed-run alarm needs ${coalesce(local.missed_run_alarm_hours, "?")} hours, and CloudWatch alarms look back at most 168. Set missed_run_alarm_hours = 0 to go without one (the failure rule and the dead-letter queue still report every run that fails or cannot start), or schedule runs at most 166 hours apart."
+    }
+
+    precondition {
+      condition     = var.missed_run_alarm_hours == null || local.latest_start_hours == null || try(var.missed_run_alarm_hours > local.latest_start_hours, true)
+      error_message = "missed_run_alarm_hours = ${coalesce(var.missed_run_alarm_hours, 0)} is not longer than the ${coalesce(local.latest_start_hours, "?")} hours schedule_expression ${var.schedule_expression} may leave between runs (flexible window included): the alarm would fire before every run. Set it above that (${coalesce(local.derived_alarm_hours, "?")} leaves 2 hours for the run), null to derive it, or 0 for no alarm."
     }
   }
 }

@@ -32,7 +32,7 @@ resource "aws_iam_role" "scheduler" {
   description          = "EventBridge Scheduler runs the ${var.name} export task with this role"
   assume_role_policy   = data.aws_iam_policy_document.scheduler_trust.json
   permissions_boundary = var.permissions_boundary_arn
-  tags                 = var.tags
+  tags                 = merge(var.tags, var.role_tags)
 }
 
 data "aws_iam_policy_document" "scheduler" {
@@ -83,7 +83,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "EncryptDeadLetters"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [module.kms.key_arn]
+    resources = [var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn]
 
     condition {
       test     = "StringEquals"

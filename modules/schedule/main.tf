@@ -21,6 +21,9 @@ locals {
   alarm_name       = "${var.name}-no-successful-export"
   alarm_arn        = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.alarm_name}"
   topic_arn        = var.alarm_topic_arn != null ? var.alarm_topic_arn : aws_sns_topic.this[0].arn
+  # The key (the caller's kms_key_arn, or the one created below) is written
+  # out where it is used, not kept in a local: plan-review traces it through
+  # the plan's configuration, which holds no locals.
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -38,15 +41,23 @@ resource "aws_ecs_cluster" "this" {
 
 # Encrypts the schedule, the dead-letter queue and the alert topic.
 # EventBridge, CloudWatch alarms and the scheduler's role must be able to use
-# it to deliver to them.
+# it to deliver to them. A caller who gives kms_key_arn (create_kms_key =
+# false) gets no key here, and
+# output kms_key_policy_json is what that key's policy must allow.
 module "kms" {
   source = "../kms-key"
+  count  = var.create_kms_key ? 1 : 0
 
   alias              = "${var.name}-alerts"
   description        = "Encrypts the ${var.name} export schedule, its dead-letter queue and alert topic"
   policy_documents   = [data.aws_iam_policy_document.kms.json]
   administrator_arns = var.kms_key_administrator_arns
   tags               = var.tags
+}
+
+moved {
+  from = module.kms
+  to   = module.kms[0]
 }
 
 data "aws_iam_policy_document" "kms" {

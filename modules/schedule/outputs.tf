@@ -74,21 +74,26 @@ output "missed_run_alarm_name" {
 }
 
 output "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null for at())."
-  value       = local.one_time ? null : local.missed_run_alarm_hours
+  description = "Hours without a successful export after which the missed-run alarm fires (given or derived from the schedule; null without an alarm: at(), or missed_run_alarm_hours = 0)."
+  value       = local.missed_run_alarm ? local.missed_run_alarm_hours : null
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
-  value       = module.kms.key_arn
+  description = "ARN of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic (created, or kms_key_arn)."
+  value       = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 }
 
 output "kms_key_id" {
   description = "Id of the KMS key that encrypts the schedule, the dead-letter queue and the alert topic."
-  value       = module.kms.key_id
+  value       = var.create_kms_key ? module.kms[0].key_id : regex("[^/]+$", var.kms_key_arn)
 }
 
 output "kms_key_alias_name" {
-  description = "Alias of the schedule's KMS key (`alias/<name>-alerts`)."
-  value       = module.kms.alias_name
+  description = "Alias of the schedule's KMS key (`alias/<name>-alerts`; null for a given key)."
+  value       = try(module.kms[0].alias_name, null)
+}
+
+output "kms_key_policy_json" {
+  description = "The statements of the created key's policy that say who may use it (EventBridge and CloudWatch deliver, the scheduler role decrypts this schedule, the account through Scheduler, SQS and SNS). With kms_key_arn, add them to that key's policy."
+  value       = data.aws_iam_policy_document.kms.json
 }

@@ -10,7 +10,7 @@ resource "aws_scheduler_schedule" "this" {
   schedule_expression          = var.schedule_expression
   schedule_expression_timezone = var.schedule_timezone
   state                        = var.enabled ? "ENABLED" : "DISABLED"
-  kms_key_arn                  = module.kms.key_arn
+  kms_key_arn                  = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
 
   flexible_time_window {
     mode                      = var.flexible_time_window_minutes > 0 ? "FLEXIBLE" : "OFF"
@@ -53,7 +53,7 @@ resource "aws_scheduler_schedule" "this" {
 resource "aws_sqs_queue" "this" {
   name                              = "${var.name}-dead-letter"
   message_retention_seconds         = var.dead_letter_retention_seconds
-  kms_master_key_id                 = module.kms.key_arn
+  kms_master_key_id                 = var.create_kms_key ? module.kms[0].key_arn : var.kms_key_arn
   kms_data_key_reuse_period_seconds = 300
   tags                              = var.tags
 }

@@ -168,13 +168,13 @@ variable "alarm_topic_arn" {
 }
 
 variable "missed_run_alarm_hours" {
-  description = "Hours without a successful export after which the missed-run alarm fires (1-168). Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. An at() schedule gets no missed-run alarm."
+  description = "Hours without a successful export after which the missed-run alarm fires (1-168), or 0 for no missed-run alarm. Null derives it from the schedule: the longest gap between runs plus the flexible window plus 2 hours (14 for rate(12 hours), 26 for a daily cron(), 74 for cron(0 2 ? * MON-FRI *)); a cron() whose gaps cannot be read (day-of-month, L, W, #) requires it. CloudWatch alarms look back at most 168 hours, so runs more than 166 hours apart (weekly, monthly) fail the plan until this is 0: the failure rule and the dead-letter queue still report every run that fails or cannot start. A value not above the gap between runs is refused (it would fire before every run). An at() schedule gets no missed-run alarm."
   type        = number
   default     = null
 
   validation {
-    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 1 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
-    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days)."
+    condition     = var.missed_run_alarm_hours == null || try(var.missed_run_alarm_hours >= 0 && var.missed_run_alarm_hours <= 168 && floor(var.missed_run_alarm_hours) == var.missed_run_alarm_hours, false)
+    error_message = "missed_run_alarm_hours must be a whole number from 1 to 168 (CloudWatch evaluates hourly alarms over at most 7 days), or 0 for no missed-run alarm."
   }
 }
 
@@ -229,6 +229,36 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+}
+
+variable "role_tags" {
+  description = "Tags for the IAM role this module creates, merged over `tags`."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "create_kms_key" {
+  description = "Create the schedule's key. False uses kms_key_arn (a flag of its own, so the ARN may come from a resource of the same apply)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of an existing customer-managed KMS key (this account and region) for the schedule, the dead-letter queue and the alert topic, with create_kms_key = false, instead of the key this module creates. Its policy is yours: output kms_key_policy_json lists what it must allow."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
+  }
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Give kms_key_arn together with create_kms_key = false (the module then creates no key), or neither."
+  }
 }
 
 variable "kms_key_administrator_arns" {
