@@ -84,18 +84,9 @@ variable "access_logging" {
 }
 
 variable "access_logging_exception" {
-  description = "Why server access logging is off, when access_logging is null: written on the bucket as tag advana-export:access-logging-exception, where plan-review records it as exception EX-NO-ACCESS-LOG. Null with access_logging null fails the review."
+  description = "Why server access logging is off (tag advana-export:access-logging-exception on the bucket, which plan-review records as EX-NO-ACCESS-LOG); null for none. Validated by the modules that call this one."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.access_logging_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.access_logging_exception))
-    error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
-  }
-  validation {
-    condition     = var.access_logging_exception == null || var.access_logging == null
-    error_message = "access_logging_exception is set but access_logging is on: remove the exception, or set access_logging = null."
-  }
 }
 
 variable "object_lock" {
