@@ -372,3 +372,40 @@ func TestAccessLoggingException(t *testing.T) {
 		})
 	}
 }
+
+// TestCallersOwnKeyReview: a caller's configuration that brings its own KMS
+// key from another stack (test/fixtures/plan-review/callers-key). The
+// module's grants on that key are the contract, not "another key"; the key's
+// own policy is not in the plan, and the review says where it is judged.
+func TestCallersOwnKeyReview(t *testing.T) {
+	t.Parallel()
+	const key = "arn:aws:kms:us-east-1:111111111111:key/0c0c0c0c-1111-2222-3333-444444444444"
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planfile.Run(context.Background(), planfile.RunOptions{
+		Root: root, Dir: "test/fixtures/plan-review/callers-key", Mode: planfile.Fresh, Providers: map[string]string{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	if err := planfile.Write(planPath, p); err != nil {
+		t.Fatal(err)
+	}
+	code, rv := reviewFile(t, planPath)
+	assertReview(t, code, rv, exitPass, nil)
+	said := false
+	for _, res := range rv.Results {
+		if res.ID != "key-administration" {
+			continue
+		}
+		for _, e := range res.Evidence {
+			said = said || (e.Resource == key && e.Status == controls.Info && strings.Contains(e.Note, "reviewed where it is made"))
+		}
+	}
+	if !said {
+		t.Errorf("key-administration does not say that %s is made, and reviewed, elsewhere", key)
+	}
+}

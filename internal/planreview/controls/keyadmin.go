@@ -14,7 +14,8 @@ var keyAdminControl = Control{
 	Description: "kms:PutKeyPolicy rewrites a key policy and kms:CreateGrant adds a grant beside it: either hands out Decrypt. " +
 		"An Allow of either (or kms:*, *) to an account root or anyone must carry a condition that names the administrators " +
 		"(aws:PrincipalArn) or, for CreateGrant, kms:GrantIsForAWSResource; otherwise any IAM policy in that account that allows " +
-		"the action can grant its holder the key's data. Named roles and users pass; a service needs a source condition.",
+		"the action can grant its holder the key's data. Named roles and users pass; a service needs a source condition. " +
+		"A key the plan uses but does not make (a caller's own) is listed: its policy is reviewed where it is made.",
 	Check: checkKeyAdmin,
 }
 
@@ -22,6 +23,18 @@ var keyAdminControl = Control{
 var escalating = []string{"kms:CreateGrant", "kms:PutKeyPolicy"}
 
 func checkKeyAdmin(c *Context, r *Result) {
+	created := map[string]bool{}
+	for _, k := range c.Plan.OfType("aws_kms_key") {
+		if a, ok := k.String("arn"); ok {
+			created[a] = true
+		}
+	}
+	for key, user := range c.encryptingKeys() {
+		if !created[key] {
+			r.add(key, "key policy", "not in this plan (used by "+user+")", Info,
+				"a key made elsewhere: its policy and administrators are reviewed where it is made")
+		}
+	}
 	for _, d := range c.Policies {
 		if d.Kind != "key" {
 			continue
@@ -29,11 +42,13 @@ func checkKeyAdmin(c *Context, r *Result) {
 		for _, g := range d.Gaps {
 			r.add(d.Source, "policy", g, Unknown, "statements the plan cannot show")
 		}
+		administers := false
 		for i, s := range d.Statements {
 			acts := matching(s, escalating)
 			if !s.Allow() || len(acts) == 0 {
 				continue
 			}
+			administers = true
 			res := label(d, s, i)
 			what := strings.Join(acts, ", ")
 			switch {
@@ -48,6 +63,9 @@ func checkKeyAdmin(c *Context, r *Result) {
 			default:
 				r.add(res, what, principals(s), Pass, "named principals")
 			}
+		}
+		if !administers && len(d.Gaps) == 0 {
+			r.add(d.Source, "kms:CreateGrant, kms:PutKeyPolicy", "(none)", Pass, "this key policy grants no key administration")
 		}
 	}
 }

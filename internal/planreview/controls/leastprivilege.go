@@ -16,8 +16,9 @@ var leastPrivilegeControl = Control{
 		"is listed with its actions and resources. An Allow with * or a service-wide svc:* action, or with NotAction, fails. " +
 		"An Allow on resource * passes only in a key policy (where * means that key) or for actions AWS authorises only on * " +
 		"(listed with the reason); anywhere else it fails. A role policy's resources must be this deployment's: a wildcard in a " +
-		"bucket, key or other resource name, region or account fails, and so does a bucket or key the plan neither creates nor " +
-		"names as the replication destination or the database secret's key. A Deny may be broad: it only takes access away.",
+		"bucket, key or other resource name, region or account fails, and so does a bucket or key the plan neither creates, " +
+		"encrypts its own resources with (a caller's own key), nor names as the replication destination or the database secret's key. " +
+		"A Deny may be broad: it only takes access away.",
 	Check: checkLeastPrivilege,
 }
 

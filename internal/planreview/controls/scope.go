@@ -85,10 +85,11 @@ func (c *Context) knownBuckets() map[string]bool {
 }
 
 // knownKeys are the KMS keys this deployment may name: its own keys and
-// aliases, the replicas' keys of its replication rules, and the keys the
-// task definitions' secrets are encrypted with (given to the module as
-// db_secret_kms_key_arn: found as the key of an execution role statement
-// confined to Secrets Manager).
+// aliases, the keys its own resources are encrypted with (a caller's key
+// given as kms_key_arn), the replicas' keys of its replication rules, and
+// the keys the task definitions' secrets are encrypted with (given to the
+// module as db_secret_kms_key_arn: found as the key of an execution role
+// statement confined to Secrets Manager).
 func (c *Context) knownKeys() map[string]bool {
 	out := map[string]bool{}
 	for _, t := range []string{"aws_kms_key", "aws_kms_alias"} {
@@ -97,6 +98,9 @@ func (c *Context) knownKeys() map[string]bool {
 				out[a] = true
 			}
 		}
+	}
+	for k := range c.encryptingKeys() {
+		out[k] = true
 	}
 	for _, rc := range c.Plan.OfType("aws_s3_bucket_replication_configuration") {
 		for i := 0; i < rc.Len("rule"); i++ {
@@ -114,6 +118,30 @@ func (c *Context) knownKeys() map[string]bool {
 				for _, v := range s.Resources {
 					out[v.Text] = true
 				}
+			}
+		}
+	}
+	return out
+}
+
+// keyAttributes are where a resource of the plan names the key that
+// encrypts it.
+var keyAttributes = map[string][]any{
+	"aws_cloudwatch_log_group": {"kms_key_id"},
+	"aws_sqs_queue":            {"kms_master_key_id"},
+	"aws_sns_topic":            {"kms_master_key_id"},
+	"aws_scheduler_schedule":   {"kms_key_arn"},
+	"aws_s3_bucket_server_side_encryption_configuration": {"rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"},
+}
+
+// encryptingKeys are the key ARNs (known at plan time) that encrypt the
+// plan's own resources, with one resource each for evidence.
+func (c *Context) encryptingKeys() map[string]string {
+	out := map[string]string{}
+	for typ, path := range keyAttributes {
+		for _, r := range c.Plan.OfType(typ) {
+			if k, ok := r.String(path...); ok && strings.HasPrefix(k, "arn:") && strings.Contains(k, ":key/") {
+				out[k] = r.Address
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
 )
@@ -57,7 +58,13 @@ func Collect(p *model.Plan) []Document {
 			continue
 		}
 		st, gaps := FromDataSource(p, r, map[string]bool{})
-		docs = append(docs, Document{Source: r.Address, Kind: "document", Owner: r.Address, Statements: st, Gaps: gaps})
+		kind := "document"
+		if keyPolicyShaped(st) {
+			// A key policy for a key made elsewhere (the module's
+			// kms_key_policy_json output for a caller's own key).
+			kind = "key"
+		}
+		docs = append(docs, Document{Source: r.Address, Kind: kind, Owner: r.Address, Statements: st, Gaps: gaps})
 	}
 	return docs
 }
@@ -96,6 +103,25 @@ func consumer(p *model.Plan, r *model.Resource, a attribute, used map[string]boo
 		d.Gaps = append(d.Gaps, fmt.Sprintf("%s is %s and its configuration names no reference", src, model.KnownAfterApply))
 	}
 	return d, true
+}
+
+// keyPolicyShaped: every statement names its principals and allows only
+// KMS actions, which only a key policy does.
+func keyPolicyShaped(st []Statement) bool {
+	if len(st) == 0 {
+		return false
+	}
+	for _, s := range st {
+		if len(s.Principals) == 0 || s.ActionsUnknown || len(s.NotActions) > 0 || len(s.Actions) == 0 {
+			return false
+		}
+		for _, a := range s.Actions {
+			if !strings.HasPrefix(strings.ToLower(a), "kms:") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // markUsed marks a document and every document it merges as used.
