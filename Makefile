@@ -118,8 +118,10 @@ lint: scan ## gofmt, go vet, terraform fmt -check, terraform validate on every m
 		terraform -chdir=$$d validate -no-color; \
 	done
 
-docs: ## regenerate the inputs/outputs tables in every module README (terraform-docs, a Go tool in tools/go.mod)
-	@set -e; for d in . $(wildcard modules/*); do \
+docs: ## regenerate the inputs/outputs tables: docs/reference.md (root module) and each submodule's README (terraform-docs, a Go tool in tools/go.mod)
+	go tool -modfile=tools/go.mod terraform-docs markdown table --lockfile=false --output-file docs/reference.md --output-mode inject . >/dev/null
+	@echo "docs: docs/reference.md"
+	@set -e; for d in $(wildcard modules/*); do \
 		go tool -modfile=tools/go.mod terraform-docs markdown table --lockfile=false --output-file README.md --output-mode inject $$d >/dev/null; \
 		echo "docs: $$d/README.md"; \
 	done
