@@ -58,6 +58,9 @@ type Context struct {
 	Plan     *model.Plan
 	Policies []policy.Document
 	accounts map[string]string
+	// The deployment's own buckets and keys (scope.go), read once: every
+	// resource of every role statement is judged against them.
+	buckets, keys map[string]bool
 }
 
 // NewContext indexes a plan for the checks.
@@ -68,6 +71,7 @@ func NewContext(p *model.Plan) *Context {
 			c.accounts[r.Module] = id
 		}
 	}
+	c.buckets, c.keys = c.knownBuckets(), c.knownKeys()
 	return c
 }
 

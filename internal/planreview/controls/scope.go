@@ -32,11 +32,11 @@ func (c *Context) scope(v policy.Value) string {
 	}
 	switch service {
 	case "s3":
-		if !c.knownBuckets()[name] {
+		if !c.buckets[name] {
 			return "bucket " + name + " is neither created by this plan nor a replication destination in it"
 		}
 	case "kms":
-		if !c.knownKeys()[arn] {
+		if !c.keys[arn] {
 			return "key " + arn + " is neither created by this plan, the replicas' key of its replication rule, nor the key of a secret its task definitions read"
 		}
 	}
