@@ -328,23 +328,12 @@ func TestAccessLoggingException(t *testing.T) {
 			}
 			delete(vars, "access_log_bucket")
 			vars["access_logging_exception"] = tc.exception
-			dir := t.TempDir()
-			varFile := filepath.Join(dir, "vars.tfvars.json")
+			varFile := filepath.Join(t.TempDir(), "vars.tfvars.json")
 			b, _ := json.Marshal(vars)
 			if err := os.WriteFile(varFile, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			p, err := planfile.Run(context.Background(), planfile.RunOptions{
-				Root: root, Dir: "examples/minimal", Mode: planfile.Fresh, Providers: map[string]string{}, VarFiles: []string{varFile},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			planPath := filepath.Join(dir, "plan.json")
-			if err := planfile.Write(planPath, p); err != nil {
-				t.Fatal(err)
-			}
-			code, rv := reviewFile(t, planPath)
+			code, rv := reviewFile(t, freshPlan(t, "examples/minimal", varFile))
 			if got := statuses(rv)["logging"]; got != tc.want {
 				t.Errorf("logging: %s, want %s", got, tc.want)
 			}
@@ -380,21 +369,7 @@ func TestAccessLoggingException(t *testing.T) {
 func TestCallersOwnKeyReview(t *testing.T) {
 	t.Parallel()
 	const key = "arn:aws:kms:us-east-1:111111111111:key/0c0c0c0c-1111-2222-3333-444444444444"
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planfile.Run(context.Background(), planfile.RunOptions{
-		Root: root, Dir: "test/fixtures/plan-review/callers-key", Mode: planfile.Fresh, Providers: map[string]string{},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	if err := planfile.Write(planPath, p); err != nil {
-		t.Fatal(err)
-	}
-	code, rv := reviewFile(t, planPath)
+	code, rv := reviewFile(t, freshPlan(t, "test/fixtures/plan-review/callers-key"))
 	assertReview(t, code, rv, exitPass, nil)
 	said := false
 	for _, res := range rv.Results {
@@ -408,4 +383,26 @@ func TestCallersOwnKeyReview(t *testing.T) {
 	if !said {
 		t.Errorf("key-administration does not say that %s is made, and reviewed, elsewhere", key)
 	}
+}
+
+// freshPlan plans dir (relative to the repository) as a first deployment,
+// offline, with varFiles, and returns the saved plan's path. Unlike
+// examplePlan it is not shared: each caller plans its own variant.
+func freshPlan(t *testing.T, dir string, varFiles ...string) string {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planfile.Run(context.Background(), planfile.RunOptions{
+		Root: root, Dir: dir, Mode: planfile.Fresh, Providers: map[string]string{}, VarFiles: varFiles,
+	})
+	if err != nil {
+		t.Fatalf("plan %s: %v", dir, err)
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := planfile.Write(path, p); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
