@@ -108,6 +108,10 @@ fmt: ## format Go and Terraform
 	terraform fmt -recursive
 
 lint: scan ## gofmt, go vet, terraform fmt -check, terraform validate on every module and example, trivy
+	@# Under pipefail, a reader that stops early (head, grep -q) kills a producer
+	@# that is still writing with SIGPIPE, and the script fails by chance (#25).
+	@if git grep -nE '[|][[:space:]]*(head|grep[[:space:]]+-[a-zA-Z]*[qm])' -- .ci/run '*.sh'; then \
+		echo "lint: a pipe closed early under pipefail (above): read the whole stream (sed -n 1p, awk '!n++')"; exit 1; fi
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	go vet ./...
 	terraform fmt -check -recursive

@@ -26,7 +26,7 @@ done
 # one-line ones; the security archive is not a base mirror.
 mirror() {
   local uri
-  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' | grep -v security | grep '/debian/\?$' | head -n1 || true)
+  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n' | grep -v security | awk '/\/debian\/?$/ && !seen++' || true)
   [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $2 !~ /security/ && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
   echo "${uri:-http://deb.debian.org/debian}"
 }
