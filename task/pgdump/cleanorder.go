@@ -16,11 +16,9 @@ import "strings"
 // drops its partitions' indexes with it; the partitions' own DROP ... IF
 // EXISTS then find nothing. Creation is unaffected: pg_dump creates each
 // of these on ONLY its own table, and the INDEX ATTACH entries, which join
-// them, stay after all of them.
-//
-// A partition that is itself partitioned (two levels) has its index moved
-// with the leaves' in the list's own order, which may again be the wrong
-// one; in one transaction (the default) that fails and changes nothing.
+// them, stay after all of them. Deeper trees need no more: the root of each
+// index tree is attached to nothing, so it stays behind every index it
+// reaches, and dropping it drops the whole tree.
 func CleanOrder(list string) string {
 	lines := strings.SplitAfter(list, "\n")
 	attached := map[string]bool{}
