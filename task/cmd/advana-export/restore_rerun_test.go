@@ -267,7 +267,7 @@ func TestRestoreStoppedHalfwayLeavesTargetUnchanged(t *testing.T) {
 	if _, err := io.WriteString(in, "begin;\nlock table app.tally in access share mode;\n"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, target, "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'tally' and l.granted", "1")
+	waitFor(t, target, "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where l.database = (select oid from pg_database where datname = current_database()) and c.relname = 'tally' and l.granted", "1")
 
 	restore := partnerCommand(t, env, "restore", manifestURL)
 	var out bytes.Buffer
@@ -275,10 +275,10 @@ func TestRestoreStoppedHalfwayLeavesTargetUnchanged(t *testing.T) {
 	if err := restore.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, target, "select count(*) from pg_stat_activity where application_name = 'advana-export-restore' and wait_event_type = 'Lock'", "1")
+	waitFor(t, target, "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'advana-export-restore' and wait_event_type = 'Lock'", "1")
 	// Halfway indeed: the drops of policies, triggers, keys and large
 	// objects (later in the archive, so dropped first) are behind it.
-	if q, err := pg.Query(context.Background(), target, "select query from pg_stat_activity where application_name = 'advana-export-restore'"); err != nil || !strings.HasPrefix(q, "DROP TABLE IF EXISTS app.tally") {
+	if q, err := pg.Query(context.Background(), target, "select query from pg_stat_activity where datname = current_database() and application_name = 'advana-export-restore'"); err != nil || !strings.HasPrefix(q, "DROP TABLE IF EXISTS app.tally") {
 		t.Fatalf("the restore waits at %q (%v), want DROP TABLE app.tally", q, err)
 	}
 	if err := restore.Process.Signal(syscall.SIGTERM); err != nil {
@@ -297,7 +297,7 @@ func TestRestoreStoppedHalfwayLeavesTargetUnchanged(t *testing.T) {
 	}
 	// The restore's backend finds its client gone once it has the lock,
 	// and rolls back.
-	waitFor(t, target, "select count(*) from pg_stat_activity where application_name = 'advana-export-restore'", "0")
+	waitFor(t, target, "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'advana-export-restore'", "0")
 	if after := fingerprint(t, target); after != before {
 		t.Fatalf("a stopped restore changed the target:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
