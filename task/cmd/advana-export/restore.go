@@ -87,6 +87,12 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		if *single {
 			err = fmt.Errorf("%w (one transaction: the target is unchanged)", err)
 		}
+		if strings.Contains(err.Error(), "max_locks_per_transaction") {
+			// One transaction locks every table, index and large object it
+			// drops or creates; a big export outgrows the server's lock table.
+			err = fmt.Errorf("%w; the restore locks every object it replaces in one transaction: raise max_locks_per_transaction "+
+				"(on RDS in the DB parameter group, then reboot) or restore into a new, empty database", err)
+		}
 		return partnerExit(ctx, log, "restore_failed", exitDump, err)
 	}
 	log.WithFields(logrus.Fields{"event": "restore_succeeded", "run_id": f.Manifest.RunID, "database": f.Manifest.Database,
