@@ -136,7 +136,14 @@ func (b *Bench) runAdvana(ctx context.Context, c Contender, prefix string) (Outc
 	if err != nil {
 		return Outcome{}, err
 	}
-	a := &Archive{Format: c.Format, Prefix: path.Dir(ev.ManifestKey) + "/", Restore: m.RestoreCommand,
+	restore := m.RestoreCommand
+	if m.Format == "directory" {
+		// restore_command is one transaction, so one connection. A large
+		// export into a new database is restored in parallel instead
+		// (docs/task.md says how), and that is what this row measures.
+		restore = strings.Replace(restore, "--single-transaction", "--jobs=2", 1)
+	}
+	a := &Archive{Format: c.Format, Prefix: path.Dir(ev.ManifestKey) + "/", Restore: restore,
 		Bytes: m.TotalBytes, Manifest: ev.ManifestKey}
 	return Outcome{Sample: s, ArchiveBytes: m.TotalBytes, Archive: a}, nil
 }

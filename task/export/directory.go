@@ -86,7 +86,7 @@ func (r *run) dumpDirectory(ctx context.Context) ([]manifest.Object, *manifest.V
 		return nil, nil, "", err
 	}
 	v := &manifest.Verification{Tool: "pg_restore --list", TOCEntries: toc.Entries, TableDataEntries: toc.TableDataEntries}
-	restore := restoreCommand(name, max(r.cfg.Jobs, 2))
+	restore := restoreCommand(name)
 	return objects, v, restore, nil
 }
 

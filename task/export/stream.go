@@ -116,19 +116,25 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	if ver != nil {
 		v = &manifest.Verification{Tool: "pg_restore --list", TOCEntries: toc.Entries, TableDataEntries: toc.TableDataEntries}
 	}
-	restore := restoreCommand(name, 2)
+	restore := restoreCommand(name)
 	if zr != nil {
-		// pg_restore -j needs a seekable file, so decompress first.
+		// Decompress to a file first: a streamed custom archive has no data
+		// offsets, and pg_restore seeks through the file to find each block.
 		// -f and no --rm: a second attempt finds the archive and overwrites
 		// the first attempt's output.
-		restore = fmt.Sprintf("zstd -d -f -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension), 2))
+		restore = fmt.Sprintf("zstd -d -f -q %s && %s", name, restoreCommand(strings.TrimSuffix(name, compress.Extension)))
 	}
 	return []manifest.Object{{Key: obj.Key, Path: name, Size: obj.Size, SHA256: obj.SHA256}}, v, restore, nil
 }
 
-// restoreCommand restores archive into $TARGET_DATABASE_URL.
-func restoreCommand(archive string, jobs int) string {
-	return fmt.Sprintf(`pg_restore --dbname="$TARGET_DATABASE_URL" --no-owner --no-privileges --exit-on-error --jobs=%d %s`, jobs, archive)
+// restoreCommand restores archive into $TARGET_DATABASE_URL, which should
+// be an empty database, in one transaction: if any statement fails (say, an
+// object already exists) or pg_restore is stopped, nothing of the archive
+// stays, so the command never leaves a half-restored database and can run
+// again. Without --clean, restoring over an earlier restore is refused
+// whole; advana-export restore is the re-runnable one (docs/partner.md).
+func restoreCommand(archive string) string {
+	return fmt.Sprintf(`pg_restore --dbname="$TARGET_DATABASE_URL" --no-owner --no-privileges --exit-on-error --single-transaction %s`, archive)
 }
 
 func (r *run) dumpOptions(outDir string) pgdump.Options {

@@ -128,3 +128,48 @@ func TestVerifierRejectsGarbageAndAcceptsArchive(t *testing.T) {
 		t.Fatalf("toc %+v err %v", toc, err)
 	}
 }
+
+// CleanOrder moves a partition's key and index (named by INDEX ATTACH) ahead
+// of the parent's, so pg_restore --clean, dropping in reverse, drops the
+// parent's first; nothing else moves. TestRestoreRunsTwice runs it for real.
+func TestCleanOrder(t *testing.T) {
+	list := `;
+; Archive created at 2026-12-03 10:00:00 UTC
+;
+7; 2615 16385 SCHEMA - app postgres
+216; 1259 16386 TABLE app events postgres
+217; 1259 16391 TABLE app events_2026 postgres
+3424; 0 16391 TABLE DATA app events_2026 postgres
+3273; 2606 16411 CONSTRAINT app docs docs_pkey postgres
+3267; 2606 16390 CONSTRAINT app events events_pkey postgres
+3269; 2606 16395 CONSTRAINT app events_2026 events_2026_pkey postgres
+3280; 1259 16500 INDEX app events_body postgres
+3281; 1259 16501 INDEX app events_2026_body_idx postgres
+3276; 0 0 INDEX ATTACH app events_2026_pkey postgres
+3277; 0 0 INDEX ATTACH app events_2026_body_idx postgres
+3278; 2620 16414 TRIGGER app docs docs_touch postgres
+`
+	want := `;
+; Archive created at 2026-12-03 10:00:00 UTC
+;
+7; 2615 16385 SCHEMA - app postgres
+216; 1259 16386 TABLE app events postgres
+217; 1259 16391 TABLE app events_2026 postgres
+3424; 0 16391 TABLE DATA app events_2026 postgres
+3269; 2606 16395 CONSTRAINT app events_2026 events_2026_pkey postgres
+3281; 1259 16501 INDEX app events_2026_body_idx postgres
+3273; 2606 16411 CONSTRAINT app docs docs_pkey postgres
+3267; 2606 16390 CONSTRAINT app events events_pkey postgres
+3280; 1259 16500 INDEX app events_body postgres
+3276; 0 0 INDEX ATTACH app events_2026_pkey postgres
+3277; 0 0 INDEX ATTACH app events_2026_body_idx postgres
+3278; 2620 16414 TRIGGER app docs docs_touch postgres
+`
+	if got := CleanOrder(list); got != want {
+		t.Errorf("CleanOrder:\n%s\nwant:\n%s", got, want)
+	}
+	noPartitions := strings.Join(strings.Split(list, "\n")[:9], "\n") + "\n"
+	if got := CleanOrder(noPartitions); got != noPartitions {
+		t.Errorf("CleanOrder changed a list without INDEX ATTACH:\n%s", got)
+	}
+}

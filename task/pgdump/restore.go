@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 )
 
@@ -16,16 +17,30 @@ type RestoreOptions struct {
 	// of the source in the target. Off, the target user owns everything and
 	// the source's privileges are dropped (docs/partner.md says what is lost).
 	KeepOwners bool
-	// Clean drops each object before creating it (IF EXISTS), so a restore
-	// into the same database can run again.
+	// Clean drops each object of the archive (IF EXISTS) before creating
+	// it, so a restore into the same database can run again. Restore
+	// reorders the drops (CleanOrder) so that partitioned tables' keys and
+	// indexes drop, which pg_restore's own order does not.
 	Clean bool
+	// SingleTransaction restores in one transaction: a restore that fails,
+	// or is killed, leaves the target exactly as it was. pg_restore allows
+	// it on one connection only, so it excludes Jobs > 1.
+	SingleTransaction bool
+	// UseList is a pg_restore --list file that orders the restore (and, in
+	// reverse, the drops of Clean); Restore writes one when Clean is set.
+	UseList string
 }
 
 // Args is pg_restore's argv, without the connection.
 func (o RestoreOptions) Args() []string {
 	// --dbname names only keepalives: pg_restore needs the option, and the
 	// connection itself comes from the environment (TargetEnv).
-	args := []string{"--no-password", "--exit-on-error", "--jobs=" + strconv.Itoa(max(o.Jobs, 1)), "--dbname=" + Keepalives}
+	args := []string{"--no-password", "--exit-on-error", "--dbname=" + Keepalives}
+	if o.SingleTransaction {
+		args = append(args, "--single-transaction")
+	} else {
+		args = append(args, "--jobs="+strconv.Itoa(max(o.Jobs, 1)))
+	}
 	if o.Directory {
 		args = append(args, "--format=directory")
 	} else {
@@ -36,6 +51,9 @@ func (o RestoreOptions) Args() []string {
 	}
 	if o.Clean {
 		args = append(args, "--clean", "--if-exists")
+	}
+	if o.UseList != "" {
+		args = append(args, "--use-list="+o.UseList)
 	}
 	return append(args, o.Archive)
 }
@@ -64,8 +82,20 @@ func TargetEnv(target string) ([]string, error) {
 }
 
 // Restore runs pg_restore into the database env points at; a failure carries
-// the end of pg_restore's stderr.
+// the end of pg_restore's stderr. With Clean and no UseList, it first writes
+// the archive's table of contents in CleanOrder next to the archive.
 func (t Tools) Restore(ctx context.Context, env []string, o RestoreOptions) error {
+	if o.Clean && o.UseList == "" {
+		list, err := t.list(ctx, o.Archive, o.Directory)
+		if err != nil {
+			return err
+		}
+		o.UseList = o.Archive + ".restore-list"
+		if err := os.WriteFile(o.UseList, []byte(CleanOrder(list)), 0o600); err != nil {
+			return fmt.Errorf("write the restore order: %w", err)
+		}
+		defer os.Remove(o.UseList)
+	}
 	cmd, err := t.command(ctx, "pg_restore", env, o.Args()...)
 	if err != nil {
 		return err

@@ -95,19 +95,32 @@ func parseTOC(list string) TOC {
 
 // ListDirectory checks a directory-format archive with pg_restore --list.
 func (t Tools) ListDirectory(ctx context.Context, dir string) (TOC, error) {
-	cmd, err := t.command(ctx, "pg_restore", nil, "--list", "--format=directory", dir)
+	out, err := t.list(ctx, dir, true)
 	if err != nil {
 		return TOC{}, err
+	}
+	toc := parseTOC(out)
+	if toc.Entries == 0 {
+		return toc, fmt.Errorf("verify archive with pg_restore --list: the table of contents is empty")
+	}
+	return toc, nil
+}
+
+// list is pg_restore --list of an archive on disk.
+func (t Tools) list(ctx context.Context, archive string, directory bool) (string, error) {
+	format := "--format=custom"
+	if directory {
+		format = "--format=directory"
+	}
+	cmd, err := t.command(ctx, "pg_restore", nil, "--list", format, archive)
+	if err != nil {
+		return "", err
 	}
 	stderr := &tailBuffer{max: 4096}
 	cmd.Stderr = stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return TOC{}, exitError("verify archive with pg_restore --list", err, stderr.String())
+		return "", exitError("read the archive's table of contents with pg_restore --list", err, stderr.String())
 	}
-	toc := parseTOC(string(out))
-	if toc.Entries == 0 {
-		return toc, fmt.Errorf("verify archive with pg_restore --list: the table of contents is empty")
-	}
-	return toc, nil
+	return string(out), nil
 }

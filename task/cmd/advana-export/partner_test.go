@@ -22,15 +22,7 @@ import (
 // emulator, with a clean environment.
 func runPartner(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir(),
-		"ADVANA_EXPORT_S3_FORCE_PATH_STYLE=true", "ADVANA_EXPORT_PG_BIN_DIR=" + pg.BinDir}
-	for _, kv := range moto.Env() {
-		cmd.Env = append(cmd.Env, kv)
-	}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd := partnerCommand(t, env, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -46,6 +38,22 @@ func runPartner(t *testing.T, env map[string]string, args ...string) result {
 		}
 	}
 	return r
+}
+
+// partnerCommand is the command runPartner runs: the binary with a clean
+// environment pointed at the emulator, plus env.
+func partnerCommand(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir(),
+		"ADVANA_EXPORT_S3_FORCE_PATH_STYLE=true", "ADVANA_EXPORT_PG_BIN_DIR=" + pg.BinDir}
+	for _, kv := range moto.Env() {
+		cmd.Env = append(cmd.Env, kv)
+	}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
 }
 
 // replicate copies every object of src into dst, as S3 replication would
@@ -133,7 +141,7 @@ func TestPartnerRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		r := runPartner(t, map[string]string{"TARGET_DATABASE_URL": targetURL(target)}, "restore", manifestURL, "--jobs", "2")
+		r := runPartner(t, map[string]string{"TARGET_DATABASE_URL": targetURL(target)}, "restore", manifestURL)
 		if r.code != 0 || logEvents(t, r.stdout)["restore_succeeded"] == nil {
 			t.Fatalf("restore %d: exit %d:\n%s%s", i+1, r.code, r.stdout, r.stderr)
 		}

@@ -20,3 +20,13 @@ func TestRestoreRefusesABadTarget(t *testing.T) {
 		}
 	}
 }
+
+// Parallel jobs cannot share pg_restore's one transaction: asking for both
+// is a usage error that names the way out, before anything is downloaded.
+func TestRestoreRefusesJobsInOneTransaction(t *testing.T) {
+	t.Parallel()
+	r := runPartner(t, map[string]string{"TARGET_DATABASE_URL": targetURL("any")}, "restore", "s3://b/exports/db/2026-01-01/r/manifest.json", "--jobs", "2")
+	if r.code != 2 || !strings.Contains(r.stdout, "--single-transaction=false") {
+		t.Errorf("--jobs 2: exit %d, want 2 naming --single-transaction=false:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
