@@ -27,6 +27,7 @@ const (
 	KindFloat64
 	KindBool
 	KindBytes
+	KindUUID // STRING like KindText, written without a dictionary (the values are distinct)
 	KindDate
 	KindTimestamp
 	KindTimestampTZ
@@ -74,7 +75,7 @@ var builtins = map[string]Kind{
 	"int2": KindInt16, "int4": KindInt32, "int8": KindInt64,
 	"float4": KindFloat32, "float8": KindFloat64, "bool": KindBool,
 	"text": KindText, "varchar": KindText, "bpchar": KindText, "name": KindText, "char": KindText,
-	"bytea": KindBytes, "date": KindDate,
+	"bytea": KindBytes, "uuid": KindUUID, "time": KindText, "date": KindDate,
 	"timestamp": KindTimestamp, "timestamptz": KindTimestampTZ,
 	"json": KindJSON, "jsonb": KindJSON, "numeric": KindDecimal,
 }
