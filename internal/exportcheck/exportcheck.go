@@ -5,6 +5,7 @@
 package exportcheck
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,12 +16,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/task/parquet"
 )
 
 // FindManifest returns the key and content of the one manifest below prefix.
@@ -64,6 +67,11 @@ func Download(ctx context.Context, c *s3.Client, bucket string, m *manifest.Mani
 		if int64(len(b)) != o.Size || hex.EncodeToString(sum[:]) != o.SHA256 {
 			return fmt.Errorf("%s: downloaded %d bytes sha256 %x, manifest says %d bytes %s", o.Key, len(b), sum, o.Size, o.SHA256)
 		}
+		if strings.HasSuffix(o.Path, ".parquet") {
+			if err := SparkReadable(b); err != nil {
+				return fmt.Errorf("%s: %w", o.Key, err)
+			}
+		}
 		p := filepath.Join(dir, filepath.FromSlash(o.Path))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -71,6 +79,21 @@ func Download(ctx context.Context, c *s3.Client, bucket string, m *manifest.Mani
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// SparkReadable opens a Parquet file's footer and checks every column's
+// (physical, logical) pair and the calendar metadata against what Spark
+// 3.5 and 4.x read with default settings (parquet.CheckSpark).
+func SparkReadable(file []byte) error {
+	r, err := pqfile.NewParquetReader(bytes.NewReader(file))
+	if err != nil {
+		return fmt.Errorf("open parquet footer: %w", err)
+	}
+	defer r.Close()
+	if err := parquet.CheckSpark(r.MetaData()); err != nil {
+		return fmt.Errorf("spark would not read it as written: %w", err)
 	}
 	return nil
 }

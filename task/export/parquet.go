@@ -137,9 +137,10 @@ func (p *parquetRun) readAll(ctx context.Context, tables []snapshot.Table) ([]ma
 			if err != nil {
 				return &Error{Kind: KindDump, Err: err}
 			}
-			defer w.Close(gctx)
+			// exportTable replaces the worker when a table is re-read.
+			defer func() { w.Close(gctx) }()
 			for t := range queue {
-				res, err := p.exportTable(gctx, w, t)
+				res, err := p.exportTable(gctx, &w, t)
 				if err != nil {
 					return err
 				}
@@ -175,22 +176,55 @@ func (p *parquetRun) readAll(ctx context.Context, tables []snapshot.Table) ([]ma
 }
 
 // exportTable writes one table's rows as Parquet files under
-// tables/SCHEMA.TABLE/.
-func (p *parquetRun) exportTable(ctx context.Context, w *snapshot.Worker, t snapshot.Table) (manifest.Table, error) {
-	start := time.Now()
+// tables/SCHEMA.TABLE/. A value a column's Parquet type cannot hold (NaN
+// in numeric(p,s), a timestamp past 294247 AD, a multi-dimensional array)
+// fails neither the run nor the value: the column falls back to its text
+// form, what the attempt wrote is deleted, and the table is read again
+// from the same snapshot on a new connection (the failed COPY closed the
+// old one). The manifest records the column's actual type and why.
+func (p *parquetRun) exportTable(ctx context.Context, w **snapshot.Worker, t snapshot.Table) (manifest.Table, error) {
 	cols := make([]parquet.Column, len(t.Columns))
-	res := manifest.Table{Schema: t.Schema, Name: t.Name, Partitioned: t.Partitioned, DataExcluded: t.DataExcluded,
-		Columns: make([]manifest.Column, len(t.Columns)), Files: []manifest.TableFile{}}
 	for i, c := range t.Columns {
 		cols[i] = parquet.ColumnFor(c.Name, parquet.PGType{Name: c.Type.Name, Builtin: c.Type.Builtin, Typmod: c.Type.Typmod,
 			Array: c.Type.Array, Delim: c.Type.Delim, NotNull: c.NotNull})
+	}
+	for {
+		res, err := p.writeTable(ctx, *w, t, cols)
+		var u *parquet.UnrepresentableError
+		if !errors.As(err, &u) || cols[u.Column].TextFallback != "" {
+			return res, err
+		}
+		p.log.WithFields(logrus.Fields{"event": "column_as_text", "table": t.String(), "column": u.Name, "reason": u.Reason}).
+			Warn("a value the column's Parquet type cannot hold: the column is written as its PostgreSQL text form this run; the table is read again from the same snapshot")
+		cols[u.Column] = cols[u.Column].AsText(u.Reason)
+		dir := path.Join(p.prefix, "tables", p.dirs[t.OID]) + "/"
+		if _, err := p.up.RemoveVersions(ctx, dir); err != nil {
+			return res, &Error{Kind: KindStorage, Err: fmt.Errorf("table %s: remove the files written before column %q fell back to text: %w", t, u.Name, err)}
+		}
+		(*w).Close(ctx)
+		nw, err := p.snap.Worker(ctx)
+		if err != nil {
+			return res, &Error{Kind: KindDump, Err: err}
+		}
+		*w = nw
+	}
+}
+
+// writeTable is one attempt at writing t with the given column types.
+func (p *parquetRun) writeTable(ctx context.Context, w *snapshot.Worker, t snapshot.Table, cols []parquet.Column) (manifest.Table, error) {
+	start := time.Now()
+	res := manifest.Table{Schema: t.Schema, Name: t.Name, Partitioned: t.Partitioned, DataExcluded: t.DataExcluded,
+		PrimaryKey: t.PrimaryKey, Columns: make([]manifest.Column, len(t.Columns)), Files: []manifest.TableFile{}}
+	if len(cols) == 0 {
+		res.PlaceholderColumn = parquet.PlaceholderColumn
 	}
 	types, err := parquet.Describe(cols)
 	if err != nil {
 		return res, fmt.Errorf("table %s: %w", t, err)
 	}
 	for i, c := range t.Columns {
-		res.Columns[i] = manifest.Column{Name: c.Name, PGType: c.PGType, ParquetType: types[i], Nullable: !c.NotNull}
+		res.Columns[i] = manifest.Column{Name: c.Name, PGType: c.PGType, ParquetType: types[i], Nullable: !c.NotNull,
+			TextFallback: cols[i].TextFallback}
 	}
 	if t.DataExcluded {
 		return res, nil
@@ -216,8 +250,13 @@ func (p *parquetRun) exportTable(ctx context.Context, w *snapshot.Worker, t snap
 	if err != nil {
 		pw.Abort(err)
 		var e *Error
-		if errors.As(err, &e) {
+		var u *parquet.UnrepresentableError
+		var rls *snapshot.RowSecurityError
+		switch {
+		case errors.As(err, &e), errors.As(err, &u):
 			return res, err
+		case errors.As(err, &rls):
+			return res, &Error{Kind: KindDump, Err: err}
 		}
 		return res, &Error{Kind: KindDump, Err: fmt.Errorf("table %s: %w", t, err)}
 	}

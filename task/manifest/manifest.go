@@ -68,8 +68,14 @@ type Table struct {
 	Rows        int64    `json:"rows"`
 	// DataExcluded: --exclude-table-data left the rows out on purpose;
 	// the table has no files and Rows is 0.
-	DataExcluded bool        `json:"data_excluded,omitempty"`
-	Files        []TableFile `json:"files"`
+	DataExcluded bool `json:"data_excluded,omitempty"`
+	// PrimaryKey names the primary key's columns in the key's order
+	// (absent when the table has none), for a loader's MERGE.
+	PrimaryKey []string `json:"primary_key,omitempty"`
+	// PlaceholderColumn: the table has no columns; its files hold this
+	// one BOOLEAN column (true in every row) to carry the row count.
+	PlaceholderColumn string      `json:"placeholder_column,omitempty"`
+	Files             []TableFile `json:"files"`
 }
 
 // Column is one column of a table.
@@ -78,6 +84,10 @@ type Column struct {
 	PGType      string `json:"pg_type"`      // format_type(), e.g. numeric(12,2), a domain's name
 	ParquetType string `json:"parquet_type"` // physical and logical type, e.g. INT64 Timestamp(...)
 	Nullable    bool   `json:"nullable"`
+	// TextFallback, when set, is why this run wrote the column as its
+	// PostgreSQL text form (ParquetType BYTE_ARRAY String) instead of its
+	// usual type: a value that type cannot hold.
+	TextFallback string `json:"text_fallback,omitempty"`
 }
 
 // TableFile is one data file of a table; it is also listed in Objects.

@@ -1,28 +1,28 @@
 package parquet
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
-var errMultiDim = errors.New("a multi-dimensional array: LIST holds one dimension; exclude the table's data or store it as a one-dimensional array")
+const (
+	errMultiDim   = unrepresentable("a multi-dimensional array: LIST holds one dimension")
+	errLowerBound = unrepresentable("an array whose lower bound is not 1 ([0:2]={...}): LIST has no bounds, they would be lost")
+)
 
 // listAppender parses an array's text form ({a,"b c",NULL}) into a LIST.
-// A non-default lower bound ([0:2]={...}) is dropped: LIST indexes from 0.
+// Bounds other than the default ([0:2]={...}) and multi-dimensional arrays
+// are unrepresentable: the column falls back to its text form.
 func listAppender(c Column, lb *array.ListBuilder) appendFunc {
 	vb := lb.ValueBuilder()
 	elem := appender(c, vb)
 	var buf []byte
 	return func(v []byte) error {
 		if len(v) > 0 && v[0] == '[' {
-			i := bytes.Index(v, []byte("]={"))
-			if i < 0 {
-				return fmt.Errorf("%.40q is not an array", v)
-			}
-			v = v[i+2:]
+			// PostgreSQL prints bounds only when they are not the default.
+			return errLowerBound
 		}
 		if len(v) < 2 || v[0] != '{' || v[len(v)-1] != '}' {
 			return fmt.Errorf("%.40q is not an array", v)

@@ -4,8 +4,9 @@
 // upload). It knows nothing of pgx or S3.
 //
 // Written with apache/arrow-go: its Arrow builders give typed columns,
-// LIST, DECIMAL and the UUID and JSON logical types, and its Parquet writer
-// is the one the Arrow project tests against Spark, DuckDB and pyarrow.
+// LIST, DECIMAL and the JSON logical type. Every (physical, logical) pair
+// it writes is one Spark 3.5 and 4.x read with default settings (spark.go
+// holds the pairs, derived from Spark's source, and the check).
 package parquet
 
 import (
@@ -26,9 +27,8 @@ const (
 	KindFloat64
 	KindBool
 	KindBytes
-	KindUUID
+	KindUUID // STRING like KindText, written without a dictionary (the values are distinct)
 	KindDate
-	KindTime
 	KindTimestamp
 	KindTimestampTZ
 	KindDecimal
@@ -44,6 +44,15 @@ type Column struct {
 	List      bool  // a PostgreSQL array: LIST of Kind, elements nullable
 	Delim     byte  // the array's element delimiter
 	NotNull   bool
+	// TextFallback, when set, says why the column is written as its
+	// PostgreSQL text form this run instead of its mapped type: a value
+	// the mapped type cannot hold (UnrepresentableError).
+	TextFallback string
+}
+
+// AsText is c written as its text form (STRING), for the reason given.
+func (c Column) AsText(reason string) Column {
+	return Column{Name: c.Name, Kind: KindText, NotNull: c.NotNull, Delim: c.Delim, TextFallback: reason}
 }
 
 // PGType describes a PostgreSQL column's base type (domains resolved).
@@ -58,11 +67,15 @@ type PGType struct {
 
 // builtins maps pg_catalog base types to their kind; every other type
 // (interval, inet, ranges, enums, composites, geometric...) is its text form.
+// uuid is its 36-character text, as RDS snapshot export writes it: Spark
+// 3.5 and 4.0 reject FIXED_LEN_BYTE_ARRAY(16) with the UUID logical type
+// (apache/spark issue 55684). time is its text (HH:MM:SS[.ffffff]): Spark
+// before 4.1 rejects INT64 with the TIME logical type (spark.go).
 var builtins = map[string]Kind{
 	"int2": KindInt16, "int4": KindInt32, "int8": KindInt64,
 	"float4": KindFloat32, "float8": KindFloat64, "bool": KindBool,
 	"text": KindText, "varchar": KindText, "bpchar": KindText, "name": KindText, "char": KindText,
-	"bytea": KindBytes, "uuid": KindUUID, "date": KindDate, "time": KindTime,
+	"bytea": KindBytes, "uuid": KindUUID, "time": KindText, "date": KindDate,
 	"timestamp": KindTimestamp, "timestamptz": KindTimestampTZ,
 	"json": KindJSON, "jsonb": KindJSON, "numeric": KindDecimal,
 }
@@ -119,12 +132,8 @@ func (c Column) elemType() arrow.DataType {
 		return arrow.FixedWidthTypes.Boolean
 	case KindBytes:
 		return arrow.BinaryTypes.Binary
-	case KindUUID:
-		return extensions.NewUUIDType()
 	case KindDate:
 		return arrow.FixedWidthTypes.Date32
-	case KindTime:
-		return arrow.FixedWidthTypes.Time64us
 	case KindTimestamp:
 		return &arrow.TimestampType{Unit: arrow.Microsecond}
 	case KindTimestampTZ:

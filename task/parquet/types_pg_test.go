@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
@@ -54,10 +55,10 @@ var typeCases = []struct {
 	{"varchar(5)", []string{"'abc'"}, "BYTE_ARRAY String", []string{"abc"}},
 	{"char(4)", []string{"'ab'"}, "BYTE_ARRAY String", []string{"ab  "}},
 	{"bytea", []string{`'\xdeadbeef'`, `'\x'`}, "BYTE_ARRAY", []string{"deadbeef", ""}},
-	{"uuid", []string{"'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"}, "FIXED_LEN_BYTE_ARRAY(16) UUID", []string{"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}},
+	{"uuid", []string{"'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'"}, "BYTE_ARRAY String", []string{"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}},
 	{"date", []string{"'2024-02-29'", "'0044-03-15 BC'", "'infinity'", "'-infinity'"}, "INT32 Date",
 		[]string{days(2024, 2, 29), days(-43, 3, 15), fmt.Sprint(math.MaxInt32), fmt.Sprint(-math.MaxInt32)}},
-	{"time", []string{"'13:45:56.789'", "'00:00:00'"}, "INT64 Time(isAdjustedToUTC=false, timeUnit=microseconds)", []string{"49556789000", "0"}},
+	{"time", []string{"'13:45:56.789'", "'00:00:00'", "'24:00:00'"}, "BYTE_ARRAY String", []string{"13:45:56.789", "00:00:00", "24:00:00"}},
 	{"timestamp", []string{"'2024-02-29 13:45:56.123456'", "'0044-03-15 12:00:00 BC'", "'infinity'"}, "INT64 Timestamp(isAdjustedToUTC=false, timeUnit=microseconds)",
 		[]string{micros(2024, 2, 29, 13, 45, 56, 123456), micros(-43, 3, 15, 12, 0, 0, 0), fmt.Sprint(int64(math.MaxInt64))}},
 	{"timestamptz", []string{"'2024-02-29 13:45:56.123456+02'", "'-infinity'"}, "INT64 Timestamp(isAdjustedToUTC=true, timeUnit=microseconds)",
@@ -65,7 +66,7 @@ var typeCases = []struct {
 	{"interval", []string{"'1 year 2 mons 3 days 04:05:06.789'"}, "BYTE_ARRAY String", []string{"P1Y2M3DT4H5M6.789S"}},
 	{"json", []string{`'{"b": [1, null]}'`}, "BYTE_ARRAY JSON", []string{`{"b": [1, null]}`}},
 	{"jsonb", []string{`'{"b": 2, "a": 1}'`}, "BYTE_ARRAY JSON", []string{`{"a": 1, "b": 2}`}},
-	{"integer[]", []string{"'{1,NULL,3}'", "'{}'", "'[0:1]={7,8}'"}, "LIST<INT32 Int(bitWidth=32, isSigned=true)>", []string{"[1,null,3]", "[]", "[7,8]"}},
+	{"integer[]", []string{"'{1,NULL,3}'", "'{}'"}, "LIST<INT32 Int(bitWidth=32, isSigned=true)>", []string{"[1,null,3]", "[]"}},
 	{"text[]", []string{`'{a,"b c",NULL,"NULL","q\"uote"}'`}, "LIST<BYTE_ARRAY String>", []string{`["a","b c",null,"NULL","q\"uote"]`}},
 	{"numeric(5,2)[]", []string{"'{1.5,-2}'"}, "LIST<FIXED_LEN_BYTE_ARRAY(3) Decimal(precision=5, scale=2)>", []string{`["1.5","-2"]`}},
 	{"mood", []string{"'happy'"}, "BYTE_ARRAY String", []string{"happy"}},
@@ -76,7 +77,8 @@ var typeCases = []struct {
 	{"macaddr", []string{"'08:00:2b:01:02:03'"}, "BYTE_ARRAY String", []string{"08:00:2b:01:02:03"}},
 	{"int4range", []string{"'[1,5)'", "'empty'"}, "BYTE_ARRAY String", []string{"[1,5)", "empty"}},
 	{"pair", []string{`'(1,"x y")'`}, "BYTE_ARRAY String", []string{`(1,"x y")`}},
-	{"money", []string{"12.34"}, "BYTE_ARRAY String", []string{"$12.34"}},
+	{"money", []string{"12.34", "-92233720368547758.08", "92233720368547758.07"}, "FIXED_LEN_BYTE_ARRAY(9) Decimal(precision=19, scale=2)",
+		[]string{"1234", "-9223372036854775808", "9223372036854775807"}},
 	{"point", []string{"'(1.5,2)'"}, "BYTE_ARRAY String", []string{"(1.5,2)"}},
 	{"int2vector", []string{"'1 2 3'"}, "BYTE_ARRAY String", []string{"1 2 3"}},
 	{"box[]", []string{"'{(1,1),(0,0);(3,3),(2,2)}'"}, "LIST<BYTE_ARRAY String>", []string{`["(1,1),(0,0)","(3,3),(2,2)"]`}},
@@ -155,6 +157,21 @@ CREATE DOMAIN price AS numeric(10,2); CREATE TYPE pair AS (a int, b text);`
 	}
 }
 
+// checkSpark fails the test if Spark 3.5 or 4.x would refuse the file's
+// footer with default settings: every file a test here reads back passes
+// through it.
+func checkSpark(t *testing.T, file []byte) {
+	t.Helper()
+	r, err := pqfile.NewParquetReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := parquet.CheckSpark(r.MetaData()); err != nil {
+		t.Errorf("Spark would not read this file as written: %v", err)
+	}
+}
+
 type bufferSink struct{ bytes.Buffer }
 
 func (b *bufferSink) Close() error  { return nil }
@@ -168,6 +185,7 @@ func readBack(t *testing.T, file []byte, json bool) []string {
 		t.Fatal(err)
 	}
 	defer tbl.Release()
+	checkSpark(t, file)
 	var out []string
 	for _, chunk := range tbl.Column(0).Data().Chunks() {
 		for i := 0; i < chunk.Len(); i++ {

@@ -2,7 +2,6 @@ package parquet
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -11,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
-	"github.com/apache/arrow-go/v18/arrow/extensions"
 )
 
 // appendFunc appends one non-NULL value, given in PostgreSQL's text form.
@@ -85,29 +83,11 @@ func appender(c Column, b array.Builder) appendFunc {
 			bb.Append(buf)
 			return err
 		}
-	case KindUUID:
-		bb := b.(*extensions.UUIDBuilder)
-		return func(v []byte) error {
-			var u [16]byte
-			err := parseUUID(&u, v)
-			bb.AppendBytes(u)
-			return err
-		}
 	case KindDate:
 		bb := b.(*array.Date32Builder)
 		return func(v []byte) error {
 			d, err := parseDate(v)
 			bb.Append(arrow.Date32(d))
-			return err
-		}
-	case KindTime:
-		bb := b.(*array.Time64Builder)
-		return func(v []byte) error {
-			us, rest, err := parseClock(v)
-			if err == nil && len(rest) > 0 {
-				err = fmt.Errorf("%q is not a time", v)
-			}
-			bb.Append(arrow.Time64(us))
 			return err
 		}
 	case KindTimestamp, KindTimestampTZ:
@@ -138,30 +118,16 @@ func appender(c Column, b array.Builder) appendFunc {
 	}
 }
 
-func parseUUID(u *[16]byte, v []byte) error {
-	j := 0
-	for i := 0; i < len(v); i++ {
-		if v[i] == '-' {
-			continue
-		}
-		if j == 32 || i+1 >= len(v) && j%2 == 0 {
-			return fmt.Errorf("%q is not a uuid", v)
-		}
-		if j%2 == 0 {
-			if _, err := hex.Decode(u[j/2:j/2+1], v[i:i+2]); err != nil {
-				return fmt.Errorf("%q is not a uuid", v)
-			}
-			i++
-			j += 2
-		}
-	}
-	if j != 32 {
-		return fmt.Errorf("%q is not a uuid", v)
-	}
-	return nil
-}
+// unrepresentable is a value the column's Parquet type cannot hold without
+// changing it; the writer reports it as an UnrepresentableError.
+type unrepresentable string
 
-var errDecimalNaN = errors.New("NaN in a numeric(p,s) column: Parquet DECIMAL cannot hold it; exclude the table's data or change the column to numeric without a precision (exported as text)")
+func (u unrepresentable) Error() string { return string(u) }
+
+const (
+	errDecimalNaN    = unrepresentable("NaN in a numeric(p,s) column: Parquet DECIMAL has no NaN")
+	errTimestampSpan = unrepresentable("a timestamp past 294247 AD: int64 microseconds end there (PostgreSQL goes to 294276 AD)")
+)
 
 // parseDecimal reads numeric(p,s)'s text form, which always has exactly
 // scale digits after the point.
@@ -259,8 +225,22 @@ func parseTimestamp(v []byte) (int64, error) {
 	if len(rest) > 0 {
 		return 0, fmt.Errorf("%q is not a timestamp", v)
 	}
-	return days*86400e6 + us, nil
+	// int64 microseconds hold ±106,751,991 days (294247 AD); PostgreSQL
+	// goes further. A value that would wrap, or land on the infinity
+	// sentinels, cannot be written as a TIMESTAMP.
+	if days > maxTimestampDays || days < -maxTimestampDays {
+		return 0, errTimestampSpan
+	}
+	base := days * 86400e6
+	ts := base + us
+	if (us > 0 && ts < base) || (us < 0 && ts > base) || ts == tsInfinity || ts <= -tsInfinity {
+		return 0, errTimestampSpan
+	}
+	return ts, nil
 }
+
+// maxTimestampDays is the most days whose midnight fits int64 microseconds.
+const maxTimestampDays = math.MaxInt64 / 86_400_000_000
 
 // parseYMD reads YYYY-MM-DD (four or more year digits); a " BC" suffix
 // (which ends the value) makes the year N astronomical year 1-N, and is

@@ -75,6 +75,8 @@ type Writer struct {
 	props   *parquet.WriterProperties
 	rb      *array.RecordBuilder
 	appends []appendFunc
+	// placeholder: the table has no columns; each row is one true.
+	placeholder bool
 
 	// The batch being parsed (caller's goroutine).
 	batchRows  int64
@@ -106,14 +108,49 @@ type batch struct {
 	text int64
 }
 
+// UnrepresentableError: a value the column's Parquet type cannot hold (NaN
+// in a DECIMAL, a timestamp past int64 microseconds, a multi-dimensional
+// array). Nothing is written wrong or left out: the caller re-reads the
+// table with the column as text (Column.AsText).
+type UnrepresentableError struct {
+	Column int // index in the writer's columns
+	Name   string
+	Reason string
+}
+
+func (e *UnrepresentableError) Error() string {
+	return fmt.Sprintf("column %q: %s", e.Name, e.Reason)
+}
+
+// PlaceholderColumn is the one column of a table that has none: a Parquet
+// file needs a leaf column to carry a row count that Spark and DuckDB read
+// (docs/warehouse.md). Its value is true in every row.
+const PlaceholderColumn = "_zero_column_table_row"
+
+// SparkVersionKey and SparkVersionValue go into every file's footer
+// key-value metadata. Spark decides whether to rebase a file's dates and
+// timestamps from the hybrid Julian calendar by this key alone
+// (DataSourceUtils.getRebaseSpec, spark.go): absent, Spark 3.x raises on
+// a date before 1582-10-15 or a timestamp before 1900; "3.0.0" or later
+// reads them as proleptic Gregorian, which is what these files hold.
+const (
+	SparkVersionKey   = "org.apache.spark.version"
+	SparkVersionValue = "3.0.0"
+)
+
 // NewWriter prepares a writer; newSink opens file number index (0, 1, ...)
-// when its first row group is ready.
+// when its first row group is ready. A table with no columns gets
+// PlaceholderColumn.
 func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error)) (*Writer, error) {
+	placeholder := len(cols) == 0
+	if placeholder {
+		cols = []Column{{Name: PlaceholderColumn, Kind: KindBool, NotNull: true}}
+	}
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = c.field()
 	}
-	w := &Writer{cols: cols, opts: opts, newSink: newSink, schema: arrow.NewSchema(fields, nil),
+	w := &Writer{cols: cols, opts: opts, newSink: newSink, schema: arrow.NewSchema(fields, nil), placeholder: placeholder,
 		batchLimit: min(opts.RowGroupBytes, maxBatchBytes), batches: make(chan batch, 1), done: make(chan struct{})}
 	props := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6), // logical types (UUID, JSON, nanosecond-free TIMESTAMP)
@@ -154,8 +191,14 @@ func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error
 	return w, nil
 }
 
-// Append adds one row; fields are text forms, nil for NULL.
+var placeholderRow = [][]byte{[]byte("t")}
+
+// Append adds one row; fields are text forms, nil for NULL. A value the
+// column's type cannot hold is an *UnrepresentableError.
 func (w *Writer) Append(fields [][]byte) error {
+	if w.placeholder && len(fields) == 0 {
+		fields = placeholderRow
+	}
 	if len(fields) != len(w.cols) {
 		return fmt.Errorf("row has %d fields, want %d", len(fields), len(w.cols))
 	}
@@ -166,6 +209,10 @@ func (w *Writer) Append(fields [][]byte) error {
 			}
 			w.rb.Field(i).AppendNull()
 		} else if err := w.appends[i](f); err != nil {
+			var u unrepresentable
+			if errors.As(err, &u) {
+				return &UnrepresentableError{Column: i, Name: w.cols[i].Name, Reason: string(u)}
+			}
 			return fmt.Errorf("column %q: %w", w.cols[i].Name, err)
 		}
 		// The text form, plus a fixed cost per value, approximates what
@@ -279,6 +326,9 @@ func (w *Writer) open() error {
 	w.sink, w.counter = sink, &countingWriter{w: sink}
 	w.fw, err = pqarrow.NewFileWriter(w.schema, w.counter, w.props, pqarrow.DefaultWriterProps())
 	if err != nil {
+		return fmt.Errorf("start parquet file: %w", err)
+	}
+	if err := w.fw.AppendKeyValueMetadata(SparkVersionKey, SparkVersionValue); err != nil {
 		return fmt.Errorf("start parquet file: %w", err)
 	}
 	w.fileRows, w.groupText, w.groupFull = 0, 0, false

@@ -58,7 +58,7 @@ func TestWriterSplitsFiles(t *testing.T) {
 // schema reaches the warehouse.
 func TestWriterEmptyTable(t *testing.T) {
 	var sink bufferSink
-	w, err := parquet.NewWriter([]parquet.Column{{Name: "x", Kind: parquet.KindUUID}}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
+	w, err := parquet.NewWriter([]parquet.Column{{Name: "x", Kind: parquet.KindDate}}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
 		func(int) (parquet.Sink, error) { return &sink, nil })
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +80,6 @@ func TestWriterRejectsBadValues(t *testing.T) {
 		val []byte
 	}{
 		{parquet.Column{Name: "n", Kind: parquet.KindInt32}, []byte("12x")},
-		{parquet.Column{Name: "d", Kind: parquet.KindDecimal, Precision: 10, Scale: 2}, []byte("NaN")},
-		{parquet.Column{Name: "a", Kind: parquet.KindInt32, List: true, Delim: ','}, []byte("{{1,2},{3,4}}")},
 		{parquet.Column{Name: "r", Kind: parquet.KindText, NotNull: true}, nil},
 	} {
 		w, err := parquet.NewWriter([]parquet.Column{tt.col}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
@@ -96,6 +94,74 @@ func TestWriterRejectsBadValues(t *testing.T) {
 			t.Errorf("%s: error does not name the column: %v", tt.col.Name, err)
 		}
 		w.Abort(err)
+	}
+}
+
+// TestWriterUnrepresentable: values PostgreSQL holds that the column's
+// Parquet type cannot (without a wrong or lost value) are reported as an
+// UnrepresentableError naming the column, never written: NaN in a
+// DECIMAL, timestamps past int64 microseconds or on the infinity
+// sentinels, multi-dimensional arrays, arrays with bounds. The last
+// finite value before the limit is still written.
+func TestWriterUnrepresentable(t *testing.T) {
+	ts := parquet.Column{Name: "ts", Kind: parquet.KindTimestamp}
+	tstz := parquet.Column{Name: "tstz", Kind: parquet.KindTimestampTZ}
+	for _, tt := range []struct {
+		col  parquet.Column
+		val  string
+		fits bool
+	}{
+		{parquet.Column{Name: "d", Kind: parquet.KindDecimal, Precision: 10, Scale: 2}, "NaN", false},
+		{parquet.Column{Name: "a", Kind: parquet.KindInt32, List: true, Delim: ','}, "{{1,2},{3,4}}", false},
+		{parquet.Column{Name: "a", Kind: parquet.KindInt32, List: true, Delim: ','}, "[0:1]={7,8}", false},
+		{parquet.Column{Name: "a", Kind: parquet.KindDecimal, Precision: 4, Scale: 1, List: true, Delim: ','}, "{1.5,NaN}", false},
+		{ts, "294247-01-10 04:00:54.775806", true},
+		{ts, "294247-01-10 04:00:54.775807", false}, // INT64 max: the +infinity sentinel
+		{ts, "294247-01-10 04:00:54.775808", false},
+		{ts, "294276-12-31 23:59:59.999999", false},
+		{tstz, "294247-01-10 04:00:54.775806+00", true},
+		{tstz, "294247-01-10 06:00:54.775807+02", false},
+		{tstz, "294276-12-31 23:59:59.999999+00", false},
+		{ts, "4714-11-24 00:00:00 BC", true},
+	} {
+		w, err := parquet.NewWriter([]parquet.Column{tt.col}, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
+			func(int) (parquet.Sink, error) { return &bufferSink{}, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Append([][]byte{[]byte(tt.val)})
+		var u *parquet.UnrepresentableError
+		switch {
+		case tt.fits && err != nil:
+			t.Errorf("%s %q: %v", tt.col.Name, tt.val, err)
+		case !tt.fits && (!errors.As(err, &u) || u.Column != 0 || u.Name != tt.col.Name || u.Reason == ""):
+			t.Errorf("%s %q: error %v, want an UnrepresentableError naming the column", tt.col.Name, tt.val, err)
+		}
+		w.Abort(errors.New("done"))
+	}
+}
+
+// TestWriterZeroColumns: a table without columns is written with the
+// placeholder column, one true per row, so its row count reaches a
+// reader that needs at least one column (Spark, Delta).
+func TestWriterZeroColumns(t *testing.T) {
+	var sink bufferSink
+	w, err := parquet.NewWriter(nil, parquet.Options{RowGroupBytes: 1 << 20, FileBytes: 1 << 20},
+		func(int) (parquet.Sink, error) { return &sink, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := w.Append(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := w.Close()
+	if err != nil || len(files) != 1 || files[0].Rows != 3 {
+		t.Fatalf("files %+v, err %v", files, err)
+	}
+	if got := readBack(t, sink.Bytes(), false); strings.Join(got, ",") != "true,true,true" {
+		t.Fatalf("rows %q", got)
 	}
 }
 

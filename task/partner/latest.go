@@ -20,6 +20,7 @@ type Run struct {
 	Manifest   string    `json:"manifest,omitempty"` // s3://BUCKET/KEY
 	RunID      string    `json:"run_id,omitempty"`
 	Database   string    `json:"database,omitempty"`
+	Format     string    `json:"format,omitempty"` // custom | directory | parquet
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	TotalBytes int64     `json:"total_bytes,omitempty"`
 	// Problem says why a run with a manifest is not complete here (an object
@@ -32,16 +33,24 @@ type Listing struct {
 	Latest     *Run  `json:"latest"`
 	Complete   []Run `json:"complete"`
 	Incomplete []Run `json:"incomplete,omitempty"`
+	// OtherFormat are complete runs of another format than the one asked
+	// for: never chosen.
+	OtherFormat []Run `json:"other_format,omitempty"`
 	// Orphans are folders with objects but no manifest: failed runs, or runs
 	// whose manifest has not arrived yet. Never restore from them.
 	Orphans []Run `json:"orphans,omitempty"`
 }
 
+// Formats are the export formats a manifest names.
+var Formats = []string{"custom", "directory", "parquet"}
+
 // Latest lists every run under prefix (PREFIX/DATABASE/DATE/RUN_ID/) and
 // returns the newest one whose manifest is present and whose objects are
 // all there with the sizes the manifest gives. database, if set, keeps only
-// that database's runs.
-func Latest(ctx context.Context, c Client, bucket, prefix, database string) (Listing, error) {
+// that database's runs; format, if set, only runs of that format, so a
+// loader of Parquet sharing a prefix with pg_dump runs is never handed an
+// archive.
+func Latest(ctx context.Context, c Client, bucket, prefix, database, format string) (Listing, error) {
 	prefix = strings.Trim(prefix, "/")
 	list := prefix + "/"
 	if database != "" {
@@ -87,7 +96,7 @@ func Latest(ctx context.Context, c Client, bucket, prefix, database string) (Lis
 			l.Incomplete = append(l.Incomplete, run)
 			continue
 		}
-		run.RunID, run.Database, run.FinishedAt, run.TotalBytes = m.RunID, m.Database, m.FinishedAt, m.TotalBytes
+		run.RunID, run.Database, run.FinishedAt, run.TotalBytes, run.Format = m.RunID, m.Database, m.FinishedAt, m.TotalBytes, m.Format
 		for _, o := range m.Objects {
 			k := replicaKey(key, o)
 			size, ok := sizes[k]
@@ -101,11 +110,14 @@ func Latest(ctx context.Context, c Client, bucket, prefix, database string) (Lis
 				break
 			}
 		}
-		if run.Problem != "" {
+		switch {
+		case run.Problem != "":
 			l.Incomplete = append(l.Incomplete, run)
-			continue
+		case format != "" && m.Format != format:
+			l.OtherFormat = append(l.OtherFormat, run)
+		default:
+			l.Complete = append(l.Complete, run)
 		}
-		l.Complete = append(l.Complete, run)
 	}
 	for folder := range folders {
 		if !withManifest[folder] {
@@ -113,6 +125,7 @@ func Latest(ctx context.Context, c Client, bucket, prefix, database string) (Lis
 		}
 	}
 	sort.Slice(l.Complete, func(i, j int) bool { return newer(l.Complete[i], l.Complete[j]) })
+	sort.Slice(l.OtherFormat, func(i, j int) bool { return newer(l.OtherFormat[i], l.OtherFormat[j]) })
 	sort.Slice(l.Orphans, func(i, j int) bool { return l.Orphans[i].Folder > l.Orphans[j].Folder })
 	if len(l.Complete) > 0 {
 		l.Latest = &l.Complete[0]

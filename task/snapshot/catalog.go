@@ -20,6 +20,9 @@ type Table struct {
 	// DataExcluded: the definition is exported, the rows are not
 	// (--exclude-table-data).
 	DataExcluded bool
+	// PrimaryKey names the primary key's columns in the key's order (none
+	// without one), so a loader can MERGE without parsing schema.sql.
+	PrimaryKey []string
 }
 
 // Ident is the table's quoted, schema-qualified name.
@@ -33,6 +36,12 @@ type Column struct {
 	PGType  string // format_type(): the type as declared (a domain's own name)
 	NotNull bool
 	Type    Type
+	// Generated: a stored generated column. COPY table TO leaves these
+	// out, so a table with one is read through a SELECT that names them.
+	Generated bool
+	// Expr, when set, is what the SELECT reads instead of the column
+	// (money as its numeric value).
+	Expr string
 }
 
 // Type is what a value's text form looks like: the base type (a domain's,
@@ -137,8 +146,16 @@ FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace`)
 		index[t.OID] = i
 		oids[i] = t.OID
 	}
+	// money's text carries the currency symbol and separators of the
+	// session's lc_monetary; its numeric value (money::numeric) does not,
+	// and has as many decimals as the database's currency (frac_digits).
+	var moneyScale int32
+	if err := s.conn.QueryRow(ctx, `SELECT scale('0'::money::numeric)`).Scan(&moneyScale); err != nil {
+		return fmt.Errorf("read money's scale: %w", err)
+	}
 	rows, err = s.conn.Query(ctx, `
-SELECT a.attrelid, a.attname, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull
+SELECT a.attrelid, a.attname, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       a.attgenerated = 's'
 FROM pg_attribute a
 WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`, oids)
@@ -149,15 +166,50 @@ ORDER BY a.attrelid, a.attnum`, oids)
 		var rel, typ uint32
 		var c Column
 		var typmod int32
-		if err := rows.Scan(&rel, &c.Name, &typ, &typmod, &c.PGType, &c.NotNull); err != nil {
+		if err := rows.Scan(&rel, &c.Name, &typ, &typmod, &c.PGType, &c.NotNull, &c.Generated); err != nil {
 			return fmt.Errorf("read columns: %w", err)
 		}
 		c.Type = resolve(types, typ, typmod)
+		if c.Type.Builtin && c.Type.Name == "money" {
+			c.Expr = pgx.Identifier{c.Name}.Sanitize() + "::numeric"
+			if c.Type.Array {
+				c.Expr += "[]"
+			}
+			// int64 minor units: at most 19 digits.
+			c.Type.Name, c.Type.Typmod = "numeric", (19<<16|moneyScale)+4
+		}
 		t := &tables[index[rel]]
 		t.Columns = append(t.Columns, c)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read columns: %w", err)
+	}
+	return s.primaryKeys(ctx, tables, index, oids)
+}
+
+// primaryKeys fills each table's primary key columns, in the key's order.
+func (s *Snapshot) primaryKeys(ctx context.Context, tables []Table, index map[uint32]int, oids []uint32) error {
+	rows, err := s.conn.Query(ctx, `
+SELECT c.conrelid, a.attname
+FROM pg_constraint c
+CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
+JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+WHERE c.contype = 'p' AND c.conrelid = ANY($1)
+ORDER BY c.conrelid, k.n`, oids)
+	if err != nil {
+		return fmt.Errorf("read primary keys: %w", err)
+	}
+	for rows.Next() {
+		var rel uint32
+		var name string
+		if err := rows.Scan(&rel, &name); err != nil {
+			return fmt.Errorf("read primary keys: %w", err)
+		}
+		t := &tables[index[rel]]
+		t.PrimaryKey = append(t.PrimaryKey, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read primary keys: %w", err)
 	}
 	return nil
 }

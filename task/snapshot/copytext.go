@@ -39,6 +39,14 @@ func (p *rowParser) Write(b []byte) (int, error) {
 // line decodes one row: fields split on tabs, \N is NULL, backslash escapes
 // undone. Escaped tabs and newlines never split, as COPY escapes them.
 func (p *rowParser) line(l []byte) error {
+	if p.ncols == 0 {
+		// A table without columns: COPY sends an empty line per row.
+		if len(l) != 0 {
+			return fmt.Errorf("row %d has data, the table has no columns", p.rows+1)
+		}
+		p.rows++
+		return p.row(nil)
+	}
 	p.fields = p.fields[:0]
 	p.buf = p.buf[:0]
 	// Field values point into buf; reserve room so appends never move it.

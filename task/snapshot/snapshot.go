@@ -7,10 +7,13 @@ package snapshot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // sessionSettings fix the text forms the reader parses, whatever the
@@ -24,6 +27,9 @@ var sessionSettings = map[string]string{
 	"extra_float_digits": "1",
 	"bytea_output":       "hex",
 	"client_encoding":    "UTF8",
+	// As pg_dump does: a row-level security policy that would filter a
+	// table makes the read fail rather than return a silent subset.
+	"row_security": "off",
 }
 
 // ConnConfig builds a pgx configuration from libpq settings. The password
@@ -138,15 +144,13 @@ func (w *Worker) Close(ctx context.Context) {
 // (nil for NULL), unescaped. The slices are reused: row must copy what it
 // keeps. It returns the number of rows PostgreSQL reported.
 func (w *Worker) Copy(ctx context.Context, t Table, row func(fields [][]byte) error) (int64, error) {
-	sql := "COPY " + t.Ident() + " TO STDOUT"
-	if t.Partitioned {
-		// A partitioned table is read through its root, so every partition
-		// lands in one table, as the warehouse wants it.
-		sql = "COPY (SELECT * FROM " + t.Ident() + ") TO STDOUT"
-	}
 	p := &rowParser{ncols: len(t.Columns), row: row}
-	tag, err := w.conn.PgConn().CopyTo(ctx, p, sql)
+	tag, err := w.conn.PgConn().CopyTo(ctx, p, copySQL(t))
 	if err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "42501" && strings.Contains(pgErr.Message, "row-level security") {
+			return p.rows, &RowSecurityError{Table: t.String(), Err: err}
+		}
 		return p.rows, fmt.Errorf("copy %s: %w", t, err)
 	}
 	if len(p.partial) > 0 {
@@ -157,6 +161,47 @@ func (w *Worker) Copy(ctx context.Context, t Table, row func(fields [][]byte) er
 	}
 	return p.rows, nil
 }
+
+// copySQL is plain COPY t where that gives every column as stored; a
+// SELECT otherwise: a partitioned table is read through its root, so every
+// partition lands in one table; COPY t leaves stored generated columns
+// out; money is read as its numeric value. ONLY keeps an inheritance
+// parent to its own rows, as COPY t (and pg_dump) do.
+func copySQL(t Table) string {
+	var cols []string
+	plain := !t.Partitioned
+	for _, c := range t.Columns {
+		e := pgx.Identifier{c.Name}.Sanitize()
+		if c.Expr != "" {
+			e = c.Expr
+		}
+		plain = plain && !c.Generated && c.Expr == ""
+		cols = append(cols, e)
+	}
+	if plain {
+		return "COPY " + t.Ident() + " TO STDOUT"
+	}
+	from := "ONLY " + t.Ident()
+	if t.Partitioned {
+		from = t.Ident()
+	}
+	return "COPY (SELECT " + strings.Join(cols, ", ") + " FROM " + from + ") TO STDOUT"
+}
+
+// RowSecurityError: a row-level security policy would have filtered the
+// table's rows for this role. The session runs with row_security = off, as
+// pg_dump does, so PostgreSQL refuses instead of returning a subset.
+type RowSecurityError struct {
+	Table string
+	Err   error
+}
+
+func (e *RowSecurityError) Error() string {
+	return fmt.Sprintf("copy %s: a row-level security policy would hide rows from this role, and an export must hold every row (%v); "+
+		"export as a role that owns the table (or is a member of its owner role) or has BYPASSRLS (on RDS the master user is not a superuser; see docs/warehouse.md)", e.Table, e.Err)
+}
+
+func (e *RowSecurityError) Unwrap() error { return e.Err }
 
 func quoteLiteral(s string) string {
 	out := []byte{'\''}

@@ -27,15 +27,7 @@ CREATE TABLE parts_b PARTITION OF parts FOR VALUES FROM (100) TO (200);
 INSERT INTO parts SELECT generate_series(0, 199);`); err != nil {
 		t.Fatal(err)
 	}
-	cc, err := snapshot.ConnConfig(pg.Host, pg.Port, pg.User, pg.Password, "snap", "disable")
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := snapshot.Open(ctx, cc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close(ctx)
+	snap := openSnapshot(t, pg, "snap", pg.User, pg.Password)
 	if snap.ID == "" || snap.WALLSN == "" || snap.Time.IsZero() {
 		t.Fatalf("snapshot %+v", snap)
 	}

@@ -120,4 +120,23 @@ func download(t *testing.T, bucket string, m *manifest.Manifest, dir string) {
 	}
 }
 
+// checkParquetFooters opens every Parquet file in bucket and fails the
+// test if Spark 3.5 or 4.x would refuse one with default settings. Every
+// export runBinary makes passes through it, so a new test's files are
+// checked without asking.
+func checkParquetFooters(t *testing.T, bucket string) {
+	t.Helper()
+	if bucket == "" {
+		return
+	}
+	for _, k := range listKeys(t, bucket) {
+		if !strings.HasSuffix(k, ".parquet") {
+			continue
+		}
+		if err := exportcheck.SparkReadable(getObject(t, bucket, k)); err != nil {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+}
+
 func sampledbTables() []string { return sampledb.Tables }

@@ -166,6 +166,7 @@ func runBinary(t *testing.T, inv invocation) result {
 			t.Fatalf("advana-export died of signal %v instead of exiting:\n%s", ws.Signal(), r.stdout)
 		}
 	}
+	checkParquetFooters(t, inv.env["ADVANA_EXPORT_BUCKET"])
 	// Whatever happened, the password must not be anywhere in the output.
 	for _, out := range []string{r.stdout, r.stderr} {
 		if strings.Contains(out, exporterPassword) {

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -91,33 +92,55 @@ func TestParquetSIGTERMLeavesNothing(t *testing.T) {
 }
 
 // A value Parquet cannot hold (NaN in numeric(p,s), which DECIMAL has no
-// room for) fails the run as a database error naming the column. With one
-// job and the larger table read first, that table's files are complete when
-// the small one fails: undo deletes them, with schema.sql.
-func TestParquetUnstorableValueFails(t *testing.T) {
+// room for), in the last row of a table split into several files: the run
+// does not fail and the value is not lost. The column is written as text,
+// the table re-read from the same snapshot, and the files of the first
+// attempt are gone. Before issue 20 the run failed, for every table.
+func TestParquetUnstorableValueFallsBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	const db = "nan_decimal"
 	if err := pg.CreateDatabase(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	if err := pg.Exec(ctx, db, `CREATE TABLE prices (id int, amount numeric(8,2)); INSERT INTO prices VALUES (1, 1.5), (2, 'NaN');
-		CREATE TABLE big (id int, note text); INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;`); err != nil {
+	if err := pg.Exec(ctx, db, `CREATE TABLE prices (id int, amount numeric(8,2), note text);
+		INSERT INTO prices SELECT g, g / 100.0, md5(g::text) || repeat('x', 200) FROM generate_series(1, 20000) g;
+		INSERT INTO prices VALUES (20001, 'NaN', 'last');`); err != nil {
 		t.Fatal(err)
 	}
 	bucket, keyARN := newTarget(t)
 	env := baseEnv(bucket, keyARN, moto.Endpoint)
 	env["PGDATABASE"] = db
-	r := runBinary(t, invocation{env: env, args: []string{"--format", "parquet", "--jobs", "1"}})
-	if r.code != 3 {
-		t.Fatalf("exit %d, want 3 (database):\n%s%s", r.code, r.stdout, r.stderr)
+	r := runBinary(t, invocation{env: env, args: []string{"--format", "parquet", "--jobs", "1", "--compression", "none", "--parquet-file-mib", "1", "--parquet-row-group-mib", "1"}})
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0: one value must not stop the feed:\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout+r.stderr, `column \"amount\"`) && !strings.Contains(r.stdout+r.stderr, `column "amount"`) {
-		t.Errorf("the error does not name the column:\n%s%s", r.stdout, r.stderr)
+	_, m := findManifest(t, bucket)
+	tb := m.Tables[0]
+	if tb.Rows != 20001 || len(tb.Files) < 2 || tb.Columns[1].ParquetType != "BYTE_ARRAY String" || !strings.Contains(tb.Columns[1].TextFallback, "NaN") {
+		t.Fatalf("prices: rows %d, files %d, amount %+v: want every row, several files, amount as text with the reason", tb.Rows, len(tb.Files), tb.Columns[1])
 	}
-	assertUndone(t, bucket, r, true)
-	if !strings.Contains(fmt.Sprint(logEvents(t, r.stdout)["run_undone"]["versions_deleted"]), "tables/public.big/part-00000.parquet@") {
-		t.Errorf("the completed table's file was not among the deleted versions:\n%s", r.stdout)
+	var keys []string
+	for _, k := range listKeys(t, bucket) {
+		if strings.HasSuffix(k, ".parquet") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) != len(tb.Files) {
+		t.Errorf("%d Parquet files in the bucket, the manifest lists %d: the first attempt left files behind", len(keys), len(tb.Files))
+	}
+	duck, err := testenv.StartDuckDB(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	download(t, bucket, m, dir)
+	res, err := duck.Query(ctx, dir, duckdbCanonicalSQL(dir, tb)+" WHERE id IN (1, 20001) ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(*res[0][0][1], " ", *res[0][1][1]); got != "0.01 NaN" {
+		t.Errorf("amounts read back %q, want \"0.01 NaN\"", got)
 	}
 }
 
