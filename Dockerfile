@@ -50,9 +50,15 @@ RUN echo "${RDS_CA_BUNDLE_SHA256}  /etc/ssl/certs/rds-ca-bundle.pem" | sha256sum
 
 # The client's own directory first: pg_dump is this major's ELF binary, not
 # Debian's pg_wrapper (a Perl script) guessing one.
+# FIPS 140-3 mode of the Go Cryptographic Module (SC-13). The binary built
+# with GOFIPS140 defaults to it already; saying it here keeps it on if the
+# binary is ever built without, and shows it in `docker inspect`. In the
+# image, not the task definition, because it is a property of this binary:
+# a task definition's GODEBUG would replace every other GODEBUG setting.
 ENV PATH="/usr/lib/postgresql/${PG_MAJOR}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     PGSSLROOTCERT=/etc/ssl/certs/rds-ca-bundle.pem \
-    ADVANA_EXPORT_SCRATCH_DIR=/scratch
+    ADVANA_EXPORT_SCRATCH_DIR=/scratch \
+    GODEBUG=fips140=on
 
 # A fixed numeric user. /scratch in the image is already theirs (a local
 # `docker run -v` volume copies that); on Fargate the volume is mounted
@@ -68,7 +74,10 @@ COPY --chmod=0755 dist/linux-${TARGETARCH}/advana-export /usr/local/bin/advana-e
 # Last, so that a new version reuses every layer above.
 ARG VERSION=dev
 ARG BASE_IMAGE
+# The Go Cryptographic Module version `make dist` built the binary with.
+ARG GOFIPS140=v1.0.0
 LABEL org.opencontainers.image.title="advana-export" \
+      io.github.advana-export.fips140-module="${GOFIPS140}" \
       org.opencontainers.image.description="Exports a PostgreSQL database with pg_dump to a KMS-encrypted S3 bucket; the ECS Fargate task of terraform-aws-advana-export." \
       org.opencontainers.image.source="https://github.com/advana-export/terraform-aws-advana-export" \
       org.opencontainers.image.version="${VERSION}" \

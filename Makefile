@@ -48,17 +48,21 @@ help: ## list targets
 build: ## build bin/advana-export (static, version stamped)
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./task/cmd/advana-export
 
-dist: ## cross-compile the image's binary into dist/linux-ARCH/ (PLATFORM)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) go build -trimpath -ldflags "$(LDFLAGS)" -o $(DIST) ./task/cmd/advana-export
+# The image's binary uses the Go Cryptographic Module frozen at GOFIPS140
+# (v1.0.0: the version submitted for FIPS 140-3 validation; docs/govcloud.md)
+# and so starts in FIPS 140-3 mode (GODEBUG default fips140=on).
+GOFIPS140 ?= v1.0.0
+dist: ## cross-compile the image's binary into dist/linux-ARCH/ (PLATFORM, GOFIPS140)
+	CGO_ENABLED=0 GOFIPS140=$(GOFIPS140) GOOS=linux GOARCH=$(ARCH) go build -trimpath -ldflags "$(LDFLAGS)" -o $(DIST) ./task/cmd/advana-export
 
 image: dist ## build the task image IMAGE with Docker (PG_MAJOR, PLATFORM; docs/image.md)
-	docker build --platform $(PLATFORM) --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) -t $(IMAGE) .
+	docker build --platform $(PLATFORM) --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) --build-arg GOFIPS140=$(GOFIPS140) -t $(IMAGE) .
 
 # The same Dockerfile with podman, on a Debian base made here by debootstrap
 # (image/base.sh, cached in bin/image-base) and pinned by its digest.
 image-podman: dist ## build IMAGE with podman from a debootstrap base (no registry needed; docs/image.md)
 	base=$$(image/base.sh) && $(PODMAN) build --network host --platform $(PLATFORM) \
-		--build-arg BASE_IMAGE=$$base --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) -t $(IMAGE) .
+		--build-arg BASE_IMAGE=$$base --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) --build-arg GOFIPS140=$(GOFIPS140) -t $(IMAGE) .
 
 # Refresh the RDS CA bundle and its checksum in the Dockerfile (needs the internet).
 RDS_CA_BUNDLE_URL ?= https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem

@@ -6,6 +6,7 @@
 #   schedule.tf -> modules/schedule      (EventBridge, dead letters, alerting)
 
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {

@@ -10,6 +10,9 @@ module "task" {
   runtime_platform      = var.runtime_platform
   container_user        = var.container_user
   stop_timeout          = var.stop_timeout
+  fips_endpoints        = var.fips_endpoints
+  # Validated here (the caller's value); recorded on the task definition.
+  fips_endpoints_exception = var.fips_endpoints_exception
 
   bucket_name       = local.bucket_name
   prefix            = var.prefix

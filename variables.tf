@@ -55,6 +55,14 @@ variable "bucket_name" {
     condition     = var.bucket_name == null || (can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.bucket_name, "-"))) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", coalesce(var.bucket_name, "-"))))
     error_message = "bucket_name must be an S3 bucket name (not an ARN): 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, e.g. \"milmove-advana-exports\"; or null to derive one."
   }
+
+  # S3's FIPS endpoints have no certificate for a dotted bucket name in
+  # virtual-hosted addressing (BUCKET.s3-fips.REGION.amazonaws.com), which the
+  # task uses: every upload would fail on TLS, so refuse it at plan.
+  validation {
+    condition     = !(coalesce(var.fips_endpoints, data.aws_partition.current.partition == "aws-us-gov") && strcontains(coalesce(var.bucket_name, "-"), "."))
+    error_message = "bucket_name has dots, which S3's FIPS endpoints cannot serve (virtual-hosted addressing, BUCKET.s3-fips.REGION.amazonaws.com; FIPS endpoints are on by default in aws-us-gov): name the bucket without dots (e.g. \"${replace(coalesce(var.bucket_name, "-"), ".", "-")}\"), or set fips_endpoints = false and record why in fips_endpoints_exception."
+  }
 }
 
 variable "prefix" {
@@ -248,6 +256,27 @@ variable "stop_timeout" {
   validation {
     condition     = var.stop_timeout >= 2 && var.stop_timeout <= 120
     error_message = "stop_timeout must be from 2 to 120 seconds (Fargate's limit)."
+  }
+}
+
+variable "fips_endpoints" {
+  description = "Make the task's AWS SDK clients use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT=true`: s3-fips, kms-fips; docs/govcloud.md). Null (default) turns them on in the aws-us-gov partition (GovCloud) and off elsewhere. A bucket name with dots cannot be served by S3's FIPS endpoints and is refused. Off in GovCloud, plan-review fails the plan unless fips_endpoints_exception says why."
+  type        = bool
+  default     = null
+}
+
+variable "fips_endpoints_exception" {
+  description = "Why FIPS endpoints are off in aws-us-gov (fips_endpoints = false), e.g. \"S3-compatible gateway in the VPC, FIPS TLS terminated there\". Recorded as a tag on the task definition; plan-review lists it as exception EX-NO-FIPS-ENDPOINTS instead of failing SC-13."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.fips_endpoints_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", coalesce(var.fips_endpoints_exception, "-")))
+    error_message = "fips_endpoints_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say why FIPS endpoints are off and what protects the traffic instead."
+  }
+  validation {
+    condition     = var.fips_endpoints_exception == null || var.fips_endpoints == false
+    error_message = "fips_endpoints_exception is set but fips_endpoints is not false: remove the exception, or set fips_endpoints = false."
   }
 }
 

@@ -49,12 +49,23 @@ const partnerNotification = "module.advana.aws_s3_bucket_notification.this[0]"
 // through the AWS SDK, plans again to prove there is no drift, checks the
 // controls that need real ARNs on that plan, runs the applied task
 // definition's containers against a real database, and destroys everything.
+// It does so in each site: the commercial partition and AWS GovCloud (US-West),
+// where MilMove runs, both accounts replicating inside aws-us-gov.
 func TestCompleteApply(t *testing.T) {
 	t.Parallel()
+	for _, s := range sites {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			completeApply(t, s)
+		})
+	}
+}
+
+func completeApply(t *testing.T, s site) {
 	id := uniqueName("apply")
 	dir := copyToTemp(t, "examples/complete")
-	pointAtMoto(t, dir, "", partnerAlias)
-	vars := completeVars(id)
+	pointAtMotoIn(t, dir, moto.Endpoint, s, "", partnerAlias)
+	vars := completeVarsIn(s, id)
 	systemDatabase(t, vars)
 	prepareLandingZone(t, vars)
 	opts := tfOptions(t, dir, vars)
@@ -66,7 +77,7 @@ func TestCompleteApply(t *testing.T) {
 	terraform.InitAndApply(t, opts)
 
 	// Read back through the AWS SDK.
-	assertAppliedInAWS(t, id, terraform.Output(t, opts, "kms_key_arn"), terraform.Output(t, opts, "partner_kms_key_arn"))
+	assertAppliedInAWS(t, s, id, terraform.Output(t, opts, "kms_key_arn"), terraform.Output(t, opts, "partner_kms_key_arn"))
 
 	// The operating guide's commands, from this root as a caller runs them.
 	runOperatingGuide(t, dir, opts, id)
@@ -75,6 +86,9 @@ func TestCompleteApply(t *testing.T) {
 	opts.PlanFilePath = filepath.Join(dir, "after-apply.tfplan")
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 	assertNoDrift(t, plan)
+
+	// Every ARN, host, service principal and condition value is the site's.
+	assertInSite(t, plan, s)
 
 	// The same controls as the fresh plan, and those that name real ARNs.
 	assertPlanControls(t, plan, "rate(12 hours)", 365)
@@ -91,27 +105,40 @@ func TestCompleteApply(t *testing.T) {
 // TestMinimalApply is a caller's first apply with examples/minimal: the
 // module's defaults, an RDS-managed secret, and no partner values yet (the
 // partner needs this apply's replication role first). The applied task
-// definition must export as it stands.
+// definition must export as it stands, in each site.
 func TestMinimalApply(t *testing.T) {
 	t.Parallel()
+	for _, s := range sites {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			minimalApply(t, s)
+		})
+	}
+}
+
+func minimalApply(t *testing.T, s site) {
 	id := uniqueName("min")
 	dir := copyToTemp(t, "examples/minimal")
-	pointAtMoto(t, dir, "")
-	vars := minimalVars(id)
+	pointAtMotoIn(t, dir, moto.Endpoint, s, "")
+	vars := minimalVarsIn(s, id)
 	delete(vars, "partner_bucket_arn")
 	delete(vars, "partner_account_id")
 	delete(vars, "partner_kms_key_arn")
 	systemDatabase(t, vars)
 	opts := tfOptions(t, dir, vars)
 	// The default names (bucket, roles, family) are per account and region:
-	// one minimal apply at a time in the emulator, and this is the one.
+	// one minimal apply at a time in each of the emulator's regions, and this is the one.
 	defer destroy(t, opts)
 
 	out := terraform.InitAndApply(t, opts)
 	// Said, not silent: nothing reaches the partner until replication is set.
 	assert.Contains(t, strings.Join(strings.Fields(out), " "), "replication is not set: exports stay in the internal bucket")
-	assert.Regexp(t, `^arn:aws:iam::123456789012:role/`, terraform.OutputMap(t, opts, "partner")["source_replication_role_arn"],
+	assert.Regexp(t, `^arn:`+s.Partition+`:iam::123456789012:role/`, terraform.OutputMap(t, opts, "partner")["source_replication_role_arn"],
 		"the first apply gives the partner the role their policies name")
+
+	// What was applied, as a plan of no changes, names only the site.
+	opts.PlanFilePath = filepath.Join(dir, "after-apply.tfplan")
+	assertInSite(t, terraform.InitAndPlanAndShowWithStruct(t, opts), s)
 
 	runDeployedExport(t, opts, false)
 }
@@ -142,7 +169,7 @@ func runOperatingGuide(t *testing.T, dir string, opts *terraform.Options, id str
 	require.NoError(t, os.WriteFile(filepath.Join(shimDir, "aws"), []byte(shim), 0o755))
 
 	env := []string{"PATH=" + shimDir + ":" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"AWS_ENDPOINT_URL=" + moto.Endpoint, "AWS_DEFAULT_REGION=" + testenv.MotoRegion, "AWS_PAGER="}
+		"AWS_ENDPOINT_URL=" + moto.Endpoint, "AWS_DEFAULT_REGION=" + siteOf(opts.Vars).Region, "AWS_PAGER="}
 	for k, v := range opts.EnvVars {
 		env = append(env, k+"="+v)
 	}
@@ -238,13 +265,18 @@ func stringKeyedList(v interface{}) []map[string]interface{} {
 	return out
 }
 
-// awsConfig points SDK clients at the emulator.
-func awsConfig() aws.Config {
-	return aws.Config{
-		Region:       testenv.MotoRegion,
-		Credentials:  credentials.NewStaticCredentialsProvider(testenv.MotoAccessKey, testenv.MotoSecretKey, ""),
-		BaseEndpoint: aws.String(moto.Endpoint),
+// awsConfig points SDK clients at the emulator, in the commercial partition.
+func awsConfig() aws.Config { return commercial.awsConfig() }
+
+// siteOf is the site an example's inputs deploy to (their region; the
+// commercial partition when they name none).
+func siteOf(vars map[string]interface{}) site {
+	for _, s := range sites {
+		if vars["region"] == s.Region {
+			return s
+		}
 	}
+	return commercial
 }
 
 // destroy empties the export bucket (force_destroy is off, as it should be)
@@ -252,16 +284,16 @@ func awsConfig() aws.Config {
 func destroy(t *testing.T, opts *terraform.Options) {
 	t.Helper()
 	if bucket, err := terraform.OutputE(t, opts, "bucket_name"); err == nil && bucket != "" {
-		emptyBucket(t, bucket)
+		emptyBucket(t, siteOf(opts.Vars), bucket)
 	}
 	terraform.Destroy(t, opts)
 }
 
 // emptyBucket deletes every version and delete marker in bucket.
-func emptyBucket(t *testing.T, bucket string) {
+func emptyBucket(t *testing.T, s site, bucket string) {
 	t.Helper()
 	ctx := context.Background()
-	c := s3.NewFromConfig(awsConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	c := s3.NewFromConfig(s.awsConfig(), func(o *s3.Options) { o.UsePathStyle = true })
 	// moto treats the policy's conditional Denys as unconditional (see
 	// setAsideBucketPolicy): set it aside while the versions go.
 	defer setAsideBucketPolicy(t, c, bucket)()
@@ -289,13 +321,14 @@ func emptyBucket(t *testing.T, bucket string) {
 // boundary policy.
 func prepareLandingZone(t *testing.T, vars map[string]interface{}) {
 	t.Helper()
-	zone := &offline.Offline{Accounts: map[string]string{"": testenv.MotoAccountID, partnerAlias: testenv.MotoPartnerAccountID}}
+	s := siteOf(vars)
+	zone := &offline.Offline{Accounts: map[string]string{"": testenv.MotoAccountID, partnerAlias: testenv.MotoPartnerAccountID}, Region: s.Region}
 	require.NoError(t, zone.CreateLogBuckets(moto.Endpoint, []offline.LogBucket{
 		{Name: vars["access_log_bucket"].(string)},
 		{Alias: partnerAlias, Name: vars["partner_access_log_bucket"].(string)},
 	}))
 	arn := vars["permissions_boundary_arn"].(string)
-	_, err := iam.NewFromConfig(awsConfig()).CreatePolicy(context.Background(), &iam.CreatePolicyInput{
+	_, err := iam.NewFromConfig(s.awsConfig()).CreatePolicy(context.Background(), &iam.CreatePolicyInput{
 		PolicyName: aws.String(arn[strings.LastIndex(arn, "/")+1:]),
 		// A boundary that allows what the module's roles need and no IAM.
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` +
@@ -305,7 +338,7 @@ func prepareLandingZone(t *testing.T, vars map[string]interface{}) {
 	require.NoError(t, err, "create the permissions boundary")
 	// After the deferred destroy (cleanups run once the test function returns).
 	t.Cleanup(func() {
-		if _, err := iam.NewFromConfig(awsConfig()).DeletePolicy(context.Background(), &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil {
+		if _, err := iam.NewFromConfig(s.awsConfig()).DeletePolicy(context.Background(), &iam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil {
 			t.Logf("delete the permissions boundary: %v", err)
 		}
 	})
@@ -316,7 +349,8 @@ func prepareLandingZone(t *testing.T, vars map[string]interface{}) {
 func assertLoggedAndBounded(t *testing.T, id string, vars map[string]interface{}) {
 	t.Helper()
 	ctx := context.Background()
-	for bucket, cfg := range map[string]aws.Config{id + "-exports": awsConfig(), id + "-advana": partnerAWSConfig(t)} {
+	s := siteOf(vars)
+	for bucket, cfg := range map[string]aws.Config{id + "-exports": s.awsConfig(), id + "-advana": partnerAWSConfig(t, s)} {
 		c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 		out, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String(bucket)})
 		require.NoError(t, err, "logging of %s", bucket)
@@ -327,7 +361,7 @@ func assertLoggedAndBounded(t *testing.T, id string, vars map[string]interface{}
 		}
 		assert.Equal(t, want, aws.ToString(out.LoggingEnabled.TargetBucket), "access-log target of %s", bucket)
 	}
-	iamc := iam.NewFromConfig(awsConfig())
+	iamc := iam.NewFromConfig(s.awsConfig())
 	roles, err := iamc.ListRoles(ctx, &iam.ListRolesInput{})
 	require.NoError(t, err)
 	var bounded []string
@@ -350,24 +384,24 @@ func assertLoggedAndBounded(t *testing.T, id string, vars map[string]interface{}
 
 // partnerAWSConfig is an SDK configuration in the partner's account: the
 // emulator gives an assumed role's credentials the role's account.
-func partnerAWSConfig(t *testing.T) aws.Config {
+func partnerAWSConfig(t *testing.T, s site) aws.Config {
 	t.Helper()
-	out, err := sts.NewFromConfig(awsConfig()).AssumeRole(context.Background(), &sts.AssumeRoleInput{
-		RoleArn:         aws.String("arn:aws:iam::" + testenv.MotoPartnerAccountID + ":role/advana-terraform"),
+	out, err := sts.NewFromConfig(s.awsConfig()).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn:         aws.String(s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform")),
 		RoleSessionName: aws.String("terratest"),
 	})
 	require.NoError(t, err)
-	cfg := awsConfig()
+	cfg := s.awsConfig()
 	c := out.Credentials
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
 	return cfg
 }
 
 // assertAppliedInAWS reads the applied resources back through the AWS API.
-func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
+func assertAppliedInAWS(t *testing.T, s site, id, keyARN, partnerKeyARN string) {
 	t.Helper()
 	ctx := context.Background()
-	cfg := awsConfig()
+	cfg := s.awsConfig()
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	bucket := aws.String(id + "-exports")
 	partner := aws.String(id + "-advana")
@@ -405,15 +439,15 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 	require.Len(t, repl.ReplicationConfiguration.Rules, 1)
 	rr := repl.ReplicationConfiguration.Rules[0]
 	assert.Equal(t, "Enabled", string(rr.Status))
-	assert.Equal(t, "arn:aws:s3:::"+*partner, aws.ToString(rr.Destination.Bucket))
+	assert.Equal(t, s.arn("s3", "", "", *partner), aws.ToString(rr.Destination.Bucket))
 	assert.Equal(t, testenv.MotoPartnerAccountID, aws.ToString(rr.Destination.Account))
 	assert.Equal(t, "Destination", string(rr.Destination.AccessControlTranslation.Owner))
 	assert.Equal(t, partnerKeyARN, aws.ToString(rr.Destination.EncryptionConfiguration.ReplicaKmsKeyID))
 	assert.True(t, strings.HasSuffix(aws.ToString(repl.ReplicationConfiguration.Role), ":role/"+id+"-replication"))
 
 	// Key rotation on our key and the partner's (in the partner's account).
-	assert.Regexp(t, `^arn:aws:kms:us-east-1:`+testenv.MotoPartnerAccountID+`:key/`, partnerKeyARN, "the partner's key is in their account")
-	for k, c := range map[string]aws.Config{keyARN: cfg, partnerKeyARN: partnerAWSConfig(t)} {
+	assert.Regexp(t, `^`+s.arn("kms", s.Region, testenv.MotoPartnerAccountID, "key/"), partnerKeyARN, "the partner's key is in their account")
+	for k, c := range map[string]aws.Config{keyARN: cfg, partnerKeyARN: partnerAWSConfig(t, s)} {
 		rot, err := kms.NewFromConfig(c).GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(k)})
 		require.NoError(t, err)
 		assert.True(t, rot.KeyRotationEnabled, "rotation of %s", k)
@@ -451,7 +485,7 @@ func assertAppliedInAWS(t *testing.T, id, keyARN, partnerKeyARN string) {
 	assert.Equal(t, "ENABLED", string(sched.State))
 	assert.Equal(t, "FLEXIBLE", string(sched.FlexibleTimeWindow.Mode))
 	assert.EqualValues(t, 15, aws.ToInt32(sched.FlexibleTimeWindow.MaximumWindowInMinutes))
-	assert.True(t, strings.HasPrefix(aws.ToString(sched.KmsKeyArn), "arn:aws:kms:"), "schedule encrypted with a customer-managed key")
+	assert.True(t, strings.HasPrefix(aws.ToString(sched.KmsKeyArn), "arn:"+s.Partition+":kms:"+s.Region+":"), "schedule encrypted with a customer-managed key")
 	target := sched.Target
 	assert.True(t, strings.HasSuffix(aws.ToString(target.RoleArn), ":role/"+id+"-scheduler"))
 	assert.True(t, strings.HasSuffix(aws.ToString(target.Arn), ":cluster/"+id))

@@ -335,7 +335,7 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 		assert.NotRegexp(t, secretLooking, e.Value, "secret-looking environment value of %s", e.Name)
 	}
 	// The alias ARN (known at plan time) of the bucket key; the task resolves it.
-	assert.Regexp(t, `^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
+	assert.Regexp(t, `^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
 	assert.Equal(t, "exports", env["ADVANA_EXPORT_PREFIX"])
 	assert.Equal(t, "/scratch", env["ADVANA_EXPORT_SCRATCH_DIR"])
 	// The task refuses --jobs with the custom format: a default deployment

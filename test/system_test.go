@@ -79,7 +79,9 @@ func startSystem(t *testing.T) {
 		system.binary = filepath.Join(system.binDir, "advana-export")
 		build := exec.Command("go", "build", "-trimpath", "-o", system.binary, "./task/cmd/advana-export")
 		build.Dir = repoRoot(t)
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		// As the image builds it (make dist): the Go Cryptographic Module
+		// v1.0.0, FIPS 140-3 mode on by default.
+		build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFIPS140=v1.0.0")
 		if out, err := build.CombinedOutput(); err != nil {
 			system.err = fmt.Errorf("build advana-export: %w: %s", err, out)
 		}
@@ -104,7 +106,7 @@ func stopSystem() {
 func systemDatabase(t *testing.T, vars map[string]interface{}) {
 	t.Helper()
 	startSystem(t)
-	out, err := secretsmanager.NewFromConfig(awsConfig()).CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{
+	out, err := secretsmanager.NewFromConfig(siteOf(vars).awsConfig()).CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{
 		Name:         aws.String("rds!db-" + strings.ToLower(testenv.UniqueID()+"-"+testenv.UniqueID())),
 		SecretString: aws.String(fmt.Sprintf(`{"username":%q,"password":%q}`, systemUser, systemPassword)),
 	})
@@ -125,7 +127,7 @@ func systemDatabase(t *testing.T, vars map[string]interface{}) {
 func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	t.Helper()
 	ctx := context.Background()
-	cfg := awsConfig()
+	cfg := siteOf(opts.Vars).awsConfig()
 	endpoint := moto.Endpoint
 	var proxy *testenv.S3Proxy
 	if replicated {
@@ -194,6 +196,13 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	require.Equal(t, "export", last.Name, "the task ended before the export container:\n%s", log.String())
 	require.Equal(t, 0, last.Result.ExitCode, "the export container failed:\n%s", log.String())
 	require.NotContains(t, log.String(), systemPassword, "the database password reached the logs")
+	// The binary ran its cryptography in FIPS 140-3 mode, as the image's does.
+	assert.Contains(t, log.String(), "fips140: on (Go Cryptographic Module v1.0.0)")
+	// FIPS endpoints as the partition wants them: on in GovCloud. The
+	// emulator's endpoint is named outright, so the task says it used it as given.
+	s := siteOf(opts.Vars)
+	assert.Equal(t, s.Partition == "aws-us-gov", strings.Contains(log.String(), `"event":"fips_endpoints_not_used"`),
+		"%s: FIPS endpoints asked for only in aws-us-gov", s.Name)
 	if replicated {
 		require.Greater(t, proxy.Count(testenv.OpHeadObject), 1, "the task wrote the manifest without waiting for replication")
 	}

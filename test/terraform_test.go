@@ -69,23 +69,60 @@ func uniqueName(prefix string) string {
 // examples/complete; the emulator serves it from an account of its own.
 const partnerAlias = "partner"
 
+// site is where an apply test deploys: a region and the partition it is in.
+// moto serves both partitions from one server, each with its own IAM, STS
+// and ARNs, so a test in GovCloud sees what the module writes there.
+type site struct {
+	Name, Region, Partition string
+}
+
+var (
+	commercial = site{Name: "commercial", Region: testenv.MotoRegion, Partition: "aws"}
+	// govCloud is where MilMove runs: AWS GovCloud (US-West).
+	govCloud = site{Name: "govcloud", Region: "us-gov-west-1", Partition: "aws-us-gov"}
+	// sites are the places the deployed-system tests apply and run in.
+	sites = []site{commercial, govCloud}
+)
+
+// arn is an ARN in the site's partition.
+func (s site) arn(service, region, account, resource string) string {
+	return "arn:" + s.Partition + ":" + service + ":" + region + ":" + account + ":" + resource
+}
+
+// image is the test image in this site's ECR (ACCOUNT.dkr.ecr.REGION.amazonaws.com).
+func (s site) image() string { return s.inRegion(testImage) }
+
+// inRegion moves a commercial test value (an ARN, a host) into the site.
+func (s site) inRegion(v string) string {
+	v = strings.Replace(v, "arn:aws:", "arn:"+s.Partition+":", 1)
+	return strings.Replace(strings.Replace(v, ":us-east-1:", ":"+s.Region+":", 1), ".us-east-1.", "."+s.Region+".", 1)
+}
+
+// awsConfig points SDK clients at the emulator, in the site's region (and
+// so its partition).
+func (s site) awsConfig() aws.Config {
+	cfg := testenv.AWSConfig(moto.Endpoint)
+	cfg.Region = s.Region
+	return cfg
+}
+
 // motoProvider is an aws provider block aimed at the emulator. alias may be
 // "". The partner's alias assumes a role in testenv.MotoPartnerAccountID
 // (moto gives an assumed role's credentials that account), so the source and
 // the partner are two accounts, as in real use.
-func motoProvider(alias string) string { return motoProviderAt(alias, moto.Endpoint) }
+func motoProvider(alias string) string { return motoProviderAt(alias, moto.Endpoint, commercial) }
 
-// motoProviderAt is motoProvider for the emulator at endpoint.
-func motoProviderAt(alias, endpoint string) string {
+// motoProviderAt is motoProvider for the emulator at endpoint, in site s.
+func motoProviderAt(alias, endpoint string, s site) string {
 	var b strings.Builder
 	b.WriteString("provider \"aws\" {\n")
 	if alias != "" {
 		fmt.Fprintf(&b, "  alias = %q\n", alias)
 	}
 	if alias == partnerAlias {
-		fmt.Fprintf(&b, "  assume_role {\n    role_arn = \"arn:aws:iam::%s:role/advana-terraform\"\n  }\n", testenv.MotoPartnerAccountID)
+		fmt.Fprintf(&b, "  assume_role {\n    role_arn = %q\n  }\n", s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform"))
 	}
-	fmt.Fprintf(&b, "  region                      = %q\n", testenv.MotoRegion)
+	fmt.Fprintf(&b, "  region                      = %q\n", s.Region)
 	fmt.Fprintf(&b, "  access_key                  = %q\n", testenv.MotoAccessKey)
 	fmt.Fprintf(&b, "  secret_key                  = %q\n", testenv.MotoSecretKey)
 	b.WriteString("  profile                     = null\n")
@@ -106,14 +143,20 @@ func motoProviderAt(alias, endpoint string) string {
 // replaces their settings; for a module it is the only provider block.
 func pointAtMoto(t *testing.T, dir string, aliases ...string) {
 	t.Helper()
-	pointAtMotoAt(t, dir, moto.Endpoint, aliases...)
+	pointAtMotoIn(t, dir, moto.Endpoint, commercial, aliases...)
 }
 
 // pointAtMotoAt is pointAtMoto for the emulator at endpoint.
 func pointAtMotoAt(t *testing.T, dir, endpoint string, aliases ...string) {
 	t.Helper()
+	pointAtMotoIn(t, dir, endpoint, commercial, aliases...)
+}
+
+// pointAtMotoIn is pointAtMoto for the emulator at endpoint, in site s.
+func pointAtMotoIn(t *testing.T, dir, endpoint string, s site, aliases ...string) {
+	t.Helper()
 	if slices.Contains(aliases, partnerAlias) {
-		ensurePartnerRole(t, endpoint)
+		ensurePartnerRole(t, endpoint, s)
 	}
 	file := "moto_override.tf"
 	if len(aliases) == 0 {
@@ -123,7 +166,7 @@ func pointAtMotoAt(t *testing.T, dir, endpoint string, aliases ...string) {
 	var b strings.Builder
 	b.WriteString("# Written by the Terratest suite: the emulator, never a real account.\n")
 	for _, a := range aliases {
-		b.WriteString(motoProviderAt(a, endpoint))
+		b.WriteString(motoProviderAt(a, endpoint, s))
 	}
 	if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -152,15 +195,20 @@ func tfOptions(t *testing.T, dir string, vars map[string]interface{}) *terraform
 }
 
 // completeVars are the inputs of examples/complete for one test run.
-func completeVars(id string) map[string]interface{} {
+func completeVars(id string) map[string]interface{} { return completeVarsIn(commercial, id) }
+
+// completeVarsIn are completeVars in site s: its region, partition and ECR.
+func completeVarsIn(s site, id string) map[string]interface{} {
 	return map[string]interface{}{
+		"region":                s.Region,
+		"partner_region":        s.Region,
 		"name":                  id,
-		"image":                 testImage,
+		"image":                 s.image(),
 		"bucket_name":           id + "-exports",
 		"partner_bucket_name":   id + "-advana",
-		"db_secret_arn":         testDBSecretARN,
-		"db_secret_kms_key_arn": testSecretKeyARN,
-		"database_host":         testDBHost,
+		"db_secret_arn":         s.inRegion(testDBSecretARN),
+		"db_secret_kms_key_arn": s.inRegion(testSecretKeyARN),
+		"database_host":         s.inRegion(testDBHost),
 		"database_name":         "milmove",
 		"subnet_ids":            []string{testSubnet},
 		"security_group_ids":    []string{testSG},
@@ -169,39 +217,45 @@ func completeVars(id string) map[string]interface{} {
 		// permissions boundary on every role. prepareLandingZone makes them.
 		"access_log_bucket":         id + "-access-logs",
 		"partner_access_log_bucket": id + "-advana-logs",
-		"permissions_boundary_arn":  "arn:aws:iam::" + testenv.MotoAccountID + ":policy/" + id + "-boundary",
+		"permissions_boundary_arn":  s.arn("iam", "", testenv.MotoAccountID, "policy/"+id+"-boundary"),
 	}
 }
 
 // minimalVars are the inputs of examples/minimal.
-func minimalVars(id string) map[string]interface{} {
+func minimalVars(id string) map[string]interface{} { return minimalVarsIn(commercial, id) }
+
+// minimalVarsIn are minimalVars in site s.
+func minimalVarsIn(s site, id string) map[string]interface{} {
 	return map[string]interface{}{
-		"image":               testImage,
-		"db_secret_arn":       testDBSecretARN,
-		"database_host":       testDBHost,
+		"region":              s.Region,
+		"image":               s.image(),
+		"db_secret_arn":       s.inRegion(testDBSecretARN),
+		"database_host":       s.inRegion(testDBHost),
 		"database_name":       "milmove",
 		"subnet_ids":          []string{testSubnet},
 		"security_group_ids":  []string{testSG},
-		"partner_bucket_arn":  "arn:aws:s3:::" + id + "-advana",
+		"partner_bucket_arn":  s.arn("s3", "", "", id+"-advana"),
 		"partner_account_id":  testenv.MotoPartnerAccountID,
-		"partner_kms_key_arn": "arn:aws:kms:us-east-1:" + testenv.MotoPartnerAccountID + ":key/1a2b3c4d-1111-2222-3333-444444444444",
+		"partner_kms_key_arn": s.arn("kms", s.Region, testenv.MotoPartnerAccountID, "key/1a2b3c4d-1111-2222-3333-444444444444"),
 	}
 }
 
-// partnerRoles records the emulators in which the partner's role exists.
-var partnerRoles sync.Map // endpoint -> struct{}
+// partnerRoles records the emulators (and partitions) in which the partner's role exists.
+var partnerRoles sync.Map // endpoint partition -> struct{}
 
-// ensurePartnerRole creates, once per emulator, the role the partner's
-// provider assumes: the key module reads the applying identity's role
-// (aws_iam_session_context) to name it the key's administrator.
-func ensurePartnerRole(t *testing.T, endpoint string) {
+// ensurePartnerRole creates, once per emulator and partition (each has its
+// own IAM), the role the partner's provider assumes: the key module reads
+// the applying identity's role (aws_iam_session_context) to name it the
+// key's administrator.
+func ensurePartnerRole(t *testing.T, endpoint string, s site) {
 	t.Helper()
-	if _, done := partnerRoles.Load(endpoint); done {
+	if _, done := partnerRoles.Load(endpoint + " " + s.Partition); done {
 		return
 	}
 	cfg := testenv.AWSConfig(endpoint)
+	cfg.Region = s.Region
 	out, err := sts.NewFromConfig(cfg).AssumeRole(context.Background(), &sts.AssumeRoleInput{
-		RoleArn:         aws.String("arn:aws:iam::" + testenv.MotoPartnerAccountID + ":role/advana-terraform"),
+		RoleArn:         aws.String(s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform")),
 		RoleSessionName: aws.String("terratest"),
 	})
 	if err != nil {
@@ -211,11 +265,11 @@ func ensurePartnerRole(t *testing.T, endpoint string) {
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
 	_, err = iam.NewFromConfig(cfg).CreateRole(context.Background(), &iam.CreateRoleInput{
 		RoleName:                 aws.String("advana-terraform"),
-		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testenv.MotoAccountID + `:root"},"Action":"sts:AssumeRole"}]}`),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + s.arn("iam", "", testenv.MotoAccountID, "root") + `"},"Action":"sts:AssumeRole"}]}`),
 	})
 	var exists *iamtypes.EntityAlreadyExistsException
 	if err != nil && !errors.As(err, &exists) {
 		t.Fatalf("create the partner's role: %v", err)
 	}
-	partnerRoles.Store(endpoint, struct{}{})
+	partnerRoles.Store(endpoint+" "+s.Partition, struct{}{})
 }

@@ -483,3 +483,50 @@ run "valid_create_false" {
     error_message = "create = false still gives outputs"
   }
 }
+
+# FIPS endpoints (on by default in aws-us-gov) cannot serve a dotted bucket
+# name; off, the name is allowed. The exception needs fips_endpoints = false.
+run "dotted_bucket_with_fips_endpoints" {
+  command = plan
+  variables {
+    bucket_name    = "milmove.advana.exports"
+    fips_endpoints = true
+  }
+  expect_failures = [var.bucket_name]
+}
+
+run "valid_dotted_bucket_without_fips_endpoints" {
+  command = plan
+  variables {
+    bucket_name    = "milmove.advana.exports"
+    fips_endpoints = false
+  }
+}
+
+run "fips_endpoints_default_on_in_govcloud" {
+  command = plan
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-us-gov" }
+  }
+  variables {
+    bucket_name = "milmove.advana.exports"
+  }
+  expect_failures = [var.bucket_name]
+}
+
+run "fips_endpoints_exception_needs_fips_off" {
+  command = plan
+  variables {
+    fips_endpoints_exception = "S3-compatible gateway in the VPC terminates FIPS TLS"
+  }
+  expect_failures = [var.fips_endpoints_exception]
+}
+
+run "valid_fips_endpoints_exception" {
+  command = plan
+  variables {
+    fips_endpoints           = false
+    fips_endpoints_exception = "S3-compatible gateway in the VPC terminates FIPS TLS"
+  }
+}

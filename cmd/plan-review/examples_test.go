@@ -268,5 +268,6 @@ func TestUnknownWithoutEvidenceIsNotPass(t *testing.T) {
 	code, rv := reviewFile(t, path)
 	// UNKNOWN fails the gate like FAIL.
 	assertReview(t, code, rv, exitFail, map[string]controls.Status{
-		"containers": controls.Unknown, "image-digest": controls.Unknown, "logging": controls.Unknown, "secrets": controls.Unknown})
+		"containers": controls.Unknown, "image-digest": controls.Unknown, "logging": controls.Unknown, "secrets": controls.Unknown,
+		"fips": controls.Unknown})
 }

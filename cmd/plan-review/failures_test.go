@@ -77,6 +77,20 @@ func TestEachCheckCanFail(t *testing.T) {
 			c["image"] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/advana-export:latest"
 		}), "image-digest"},
 		{"access logging off", withoutType("aws_s3_bucket_logging"), "logging"},
+		{"FIPS 140-3 mode turned off", onContainer("export", func(c map[string]any) {
+			c["environment"] = append(c["environment"].([]any), map[string]any{"name": "GODEBUG", "value": "fips140=off"})
+		}), "fips"},
+		{"GovCloud region with FIPS endpoints off", onContainer("export", func(c map[string]any) {
+			for _, e := range c["environment"].([]any) {
+				e := e.(map[string]any)
+				switch e["name"] {
+				case "AWS_REGION":
+					e["value"] = "us-gov-west-1"
+				case "AWS_USE_FIPS_ENDPOINT":
+					e["value"] = "false"
+				}
+			}
+		}), "fips"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

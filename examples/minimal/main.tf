@@ -27,6 +27,11 @@ module "advana_export" {
   access_logging           = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
   access_logging_exception = var.access_logging_exception
 
+  # FIPS endpoints: null is on in GovCloud (aws-us-gov), off elsewhere. Off in
+  # GovCloud, say why (plan-review lists it as exception EX-NO-FIPS-ENDPOINTS).
+  fips_endpoints           = var.fips_endpoints
+  fips_endpoints_exception = var.fips_endpoints_exception
+
   # Null until the partner's values exist: the first apply creates the
   # replication role they need (output partner), exports stay internal.
   replication = var.partner_bucket_arn == null ? null : {

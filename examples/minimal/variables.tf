@@ -84,3 +84,15 @@ variable "access_logging_exception" {
   type        = string
   default     = null
 }
+
+variable "fips_endpoints" {
+  description = "Make the task call S3 and KMS on their FIPS endpoints; null is on in GovCloud (aws-us-gov) and off elsewhere."
+  type        = bool
+  default     = null
+}
+
+variable "fips_endpoints_exception" {
+  description = "Why FIPS endpoints are off in GovCloud (with fips_endpoints = false)."
+  type        = string
+  default     = null
+}

@@ -16,6 +16,7 @@ locals {
     ADVANA_EXPORT_SCRATCH_DIR = local.scratch_path
     ADVANA_EXPORT_RDS_IAM     = var.rds_iam_auth != null ? "true" : null
     AWS_REGION                = local.region
+    AWS_USE_FIPS_ENDPOINT     = tostring(local.fips_endpoints)
     PGHOST                    = var.database.host
     PGPORT                    = tostring(var.database.port)
     PGDATABASE                = var.database.name
@@ -118,7 +119,8 @@ resource "aws_ecs_task_definition" "this" {
     }
   }
 
-  tags = var.tags
+  # The reason FIPS endpoints are off, where plan-review reads it.
+  tags = merge(var.tags, var.fips_endpoints_exception == null ? {} : { "advana-export:fips-endpoints-exception" = var.fips_endpoints_exception })
 
   lifecycle {
     precondition {

@@ -19,6 +19,9 @@ locals {
   execution_role_arn = var.create_execution_role ? aws_iam_role.execution[0].arn : var.execution_role_arn
   scratch_path       = "/scratch"
 
+  # FIPS endpoints by default where an ATO asks for them: GovCloud (SC-13).
+  fips_endpoints = coalesce(var.fips_endpoints, local.partition == "aws-us-gov")
+
   # ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY[:TAG|@DIGEST] -> its ARN,
   # so the execution role can pull from exactly that repository.
   ecr = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com[^/]*/([^:@]+)", var.image), null)

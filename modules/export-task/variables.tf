@@ -305,6 +305,18 @@ variable "log_retention_days" {
   }
 }
 
+variable "fips_endpoints" {
+  description = "Make the task's AWS SDK clients use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT=true`: s3-fips, kms-fips). Null turns them on in the aws-us-gov partition (GovCloud) and off elsewhere. S3's FIPS endpoints cannot serve a bucket name with dots (the root module refuses that combination at plan)."
+  type        = bool
+  default     = null
+}
+
+variable "fips_endpoints_exception" {
+  description = "Why FIPS endpoints are off where they are expected (aws-us-gov): a tag on the task definition, `advana-export:fips-endpoints-exception`, which plan-review reads (EX-NO-FIPS-ENDPOINTS)."
+  type        = string
+  default     = null
+}
+
 variable "stop_timeout" {
   description = "Seconds between SIGTERM and SIGKILL when the task is stopped; the task aborts its upload in this time. Fargate allows at most 120."
   type        = number

@@ -223,6 +223,43 @@ func TestDockerfile(t *testing.T) {
 			}
 			t.Errorf("ENV PGSSLROOTCERT is not %s", bundle)
 		}},
+		{"the binary runs the Go Cryptographic Module in FIPS 140-3 mode, and the label says which", func(t *testing.T) {
+			// make dist builds with GOFIPS140 (its default the module the
+			// label names); the image turns FIPS 140-3 mode on (docs/govcloud.md).
+			mk, err := os.ReadFile(filepath.Join(root, "Makefile"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := regexp.MustCompile(`(?m)^GOFIPS140 \?= (v[0-9.]+)$`).FindSubmatch(mk)
+			if m == nil {
+				t.Fatal("the Makefile sets no GOFIPS140 ?= vX.Y.Z default for make dist")
+			}
+			recipe := regexp.MustCompile(`(?m)^dist:.*\n\t(.*)$`).FindSubmatch(mk)
+			if recipe == nil || !strings.Contains(string(recipe[1]), "GOFIPS140=$(GOFIPS140)") {
+				t.Errorf("make dist does not build with GOFIPS140=$(GOFIPS140)")
+			}
+			godebug, label := "", ""
+			for _, kind := range []string{"env", "label"} {
+				for _, in := range final.All(kind) {
+					kv, err := final.KeyValues(in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if v, ok := kv["GODEBUG"]; ok {
+						godebug = v
+					}
+					if v, ok := kv["io.github.advana-export.fips140-module"]; ok {
+						label = v
+					}
+				}
+			}
+			if !strings.Contains(godebug, "fips140=on") {
+				t.Errorf("ENV GODEBUG=%q: want fips140=on", godebug)
+			}
+			if label != string(m[1]) {
+				t.Errorf("LABEL io.github.advana-export.fips140-module=%q, make dist builds GOFIPS140=%s", label, m[1])
+			}
+		}},
 		{"VOLUME includes /scratch", func(t *testing.T) {
 			for _, v := range final.All("volume") {
 				if slices.Contains(v.Args, "/scratch") {

@@ -11,54 +11,52 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
 	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
 )
 
-// awsTarget is the export bucket and key the task definition names, made in
-// moto under the planned account, so the definition's values are used as
-// they are.
+// awsTarget is the export bucket and key the applied task definition
+// names, as the apply made them in moto, reached with credentials in the
+// account they were applied to.
 type awsTarget struct {
-	endpoint, key, secret, bucket string
-	s3                            *s3.Client
+	endpoint, bucket string
+	creds            aws.Credentials
+	s3               *s3.Client
 }
 
-func newAWSTarget(t *testing.T, ctx context.Context, moto *testenv.Moto, env map[string]string) *awsTarget {
+func newAWSTarget(t *testing.T, ctx context.Context, moto *testenv.Moto, cfg aws.Config, env map[string]string) *awsTarget {
 	t.Helper()
 	bucket, alias := env["ADVANA_EXPORT_BUCKET"], env["ADVANA_EXPORT_KMS_KEY_ID"]
 	a, err := arn.Parse(alias)
 	if err != nil || !strings.HasPrefix(a.Resource, "alias/") {
 		t.Fatalf("ADVANA_EXPORT_KMS_KEY_ID %q: want the key's alias ARN (%v)", alias, err)
 	}
-	key, secret, err := offline.EmulatorKey(moto.Endpoint, a.AccountID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := aws.Config{Region: a.Region, BaseEndpoint: aws.String(moto.Endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")}
-	k := kms.NewFromConfig(cfg)
-	created, err := k.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("image test export key")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := k.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(a.Resource), TargetKeyId: created.KeyMetadata.KeyId}); err != nil {
-		t.Fatal(err)
+	cfg.Region = a.Region
+	// The apply made both: the key behind the alias and the versioned bucket.
+	if _, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(alias)}); err != nil {
+		t.Fatalf("the applied key %s: %v", alias, err)
 	}
 	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatalf("create bucket %s: %v", bucket, err)
+	ver, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	if err != nil || ver.Status != s3types.BucketVersioningStatusEnabled {
+		t.Fatalf("the applied bucket %s: versioning %v (%v)", bucket, ver, err)
 	}
-	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
-		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+	// moto evaluates a Deny whose condition does not match as a Deny (it
+	// knows no aws:SecureTransport nor encryption headers), so the module's
+	// bucket policy refuses every PutObject there; the apply tests check the
+	// policy itself (test/system_test.go, setAsideBucketPolicy).
+	if _, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
-	return &awsTarget{endpoint: moto.Endpoint, key: key, secret: secret, bucket: bucket, s3: c}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &awsTarget{endpoint: moto.Endpoint, bucket: bucket, creds: creds, s3: c}
 }
 
 // env is what the test adds to the task definition's environment: the
@@ -67,7 +65,8 @@ func newAWSTarget(t *testing.T, ctx context.Context, moto *testenv.Moto, env map
 // verify-full against the RDS bundle is checked by inspection).
 func (a *awsTarget) env(endpoint string) map[string]string {
 	return map[string]string{
-		"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": a.key, "AWS_SECRET_ACCESS_KEY": a.secret,
+		"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": a.creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY": a.creds.SecretAccessKey,
+		"AWS_SESSION_TOKEN":         a.creds.SessionToken,
 		"AWS_EC2_METADATA_DISABLED": "true", "ADVANA_EXPORT_S3_FORCE_PATH_STYLE": "true",
 		"PGSSLMODE": "disable",
 	}

@@ -8,8 +8,9 @@
 //
 // The test checks what the image promises by inspecting it, then runs its
 // two containers exactly as the module's task definition (a plan of
-// examples/minimal) describes them, through internal/podmanrun, against a
-// real PostgreSQL and moto on the host network.
+// examples/minimal applied to moto, read back from its ECS) describes them,
+// through internal/podmanrun, against a real PostgreSQL and moto on the
+// host network.
 package imagetest
 
 import (
@@ -68,10 +69,13 @@ func TestImage(t *testing.T) {
 	s := &suite{root: root, image: img}
 	ctx := context.Background()
 
-	// 1. The task definition, as the module plans it for examples/minimal.
+	// 1. The task definition as the module registers it: examples/minimal
+	// applied to moto, read back from its ECS.
 	start := time.Now()
-	s.defs = taskDefinition(t, ctx, root, img)
-	t.Logf("planned examples/minimal in %s", time.Since(start).Round(time.Second))
+	moto := testenv.MotoT(t)
+	var cfg aws.Config
+	s.defs, cfg = appliedTaskDefinition(t, ctx, root, img, moto)
+	t.Logf("applied examples/minimal in %s", time.Since(start).Round(time.Second))
 
 	// 2. What the image promises, read from the image itself.
 	t.Run("promises", s.promises)
@@ -92,7 +96,7 @@ func TestImage(t *testing.T) {
 	if err := s.pg.Exec(ctx, sampleDB, fmt.Sprintf(`create role %s login password '%s'; grant pg_read_all_data to %[1]s;`, exporter, exportPwd)); err != nil {
 		t.Fatal(err)
 	}
-	s.aws = newAWSTarget(t, ctx, testenv.MotoT(t), envOf(t, s.defs, "export"))
+	s.aws = newAWSTarget(t, ctx, moto, cfg, envOf(t, s.defs, "export"))
 
 	// 4. permissions-init, then the export, then SIGTERM during an export.
 	t.Run("task", s.task)
@@ -165,8 +169,19 @@ func (s *suite) promises(t *testing.T) {
 	if !strings.Contains(got, hex.EncodeToString(sum[:])+"  "+bundle) || !strings.Contains(got, "/etc/ssl/certs/ca-certificates.crt") {
 		t.Errorf("in the image: %q; want the repository's RDS bundle (%x) and the system CA store", got, sum)
 	}
-	if v := runIn(t, s.image, binary, "version"); !strings.HasPrefix(v, "advana-export ") || v == "advana-export dev" {
+	// The first line is the stamped version; the second the FIPS 140-3 mode
+	// the image runs the binary in, and the module it was built with
+	// (make dist's GOFIPS140, the image's label; docs/govcloud.md).
+	v := strings.Split(runIn(t, s.image, binary, "version"), "\n")
+	if !strings.HasPrefix(v[0], "advana-export ") || v[0] == "advana-export dev" {
 		t.Errorf("advana-export version: %q, want a stamped version", v)
+	}
+	module := cfg.Labels["io.github.advana-export.fips140-module"]
+	if want := "fips140: on (Go Cryptographic Module " + module + ")"; module == "" || len(v) < 2 || v[1] != want {
+		t.Errorf("advana-export version: %q, want %q (label io.github.advana-export.fips140-module=%q)", v, want, module)
+	}
+	if env["GODEBUG"] != "fips140=on" {
+		t.Errorf("image GODEBUG=%q, want fips140=on", env["GODEBUG"])
 	}
 
 	// The masks the export runs with do take the shells and Perl away.
@@ -186,7 +201,7 @@ func (s *suite) task(t *testing.T) {
 	if err := os.Mkdir(vol, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// The image is the one the plan names (the module ran with image = IMAGE).
+	// The image is the one the applied definition names (the module ran with image = IMAGE).
 	opts := podmanrun.Options{Network: "host", Remove: true,
 		Volumes: map[string]string{"scratch": vol}}
 

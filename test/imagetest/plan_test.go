@@ -9,18 +9,24 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
-	"github.com/advana-export/terraform-aws-advana-export/internal/podmanrun"
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
-// taskDefinition plans examples/minimal offline (a first deployment, fake
-// credentials, plan-review's fixture inputs) with img as the module's image,
-// and returns the planned task definition's containers: the test runs what
-// the module would register, not a copy written by hand.
-func taskDefinition(t *testing.T, ctx context.Context, root, img string) []types.ContainerDefinition {
+// appliedTaskDefinition applies examples/minimal to moto (plan-review's
+// fixture inputs, img as the module's image), reads the registered task
+// definition back from the emulator's ECS and returns its containers with an
+// SDK configuration in the account it was applied to: the image runs what
+// the module registered, as ECS would hand it over, not a plan or a copy.
+func appliedTaskDefinition(t *testing.T, ctx context.Context, root, img string, moto *testenv.Moto) ([]types.ContainerDefinition, aws.Config) {
 	t.Helper()
 	vars := filepath.Join(t.TempDir(), "image.tfvars.json")
 	// A locally built image has no registry digest, so the module's explicit
@@ -32,11 +38,12 @@ func taskDefinition(t *testing.T, ctx context.Context, root, img string) []types
 	if err := os.WriteFile(vars, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := planfile.Run(ctx, planfile.RunOptions{Root: root, Dir: "examples/minimal", Mode: planfile.Fresh,
+	plan, err := planfile.Run(ctx, planfile.RunOptions{Root: root, Dir: "examples/minimal", Mode: planfile.Deployed, Emulator: moto.Endpoint,
 		VarFiles: []string{filepath.Join(root, "test", "fixtures", "plan-review", "minimal.tfvars.json"), vars}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The plan after apply knows the registered definition's ARN.
 	var found []*tfjson.StateResource
 	var walk func(m *tfjson.StateModule)
 	walk = func(m *tfjson.StateModule) {
@@ -44,7 +51,7 @@ func taskDefinition(t *testing.T, ctx context.Context, root, img string) []types
 			return
 		}
 		for _, r := range m.Resources {
-			if r.Type == "aws_ecs_task_definition" {
+			if r.Type == "aws_ecs_task_definition" && r.Mode == tfjson.ManagedResourceMode {
 				found = append(found, r)
 			}
 		}
@@ -52,19 +59,31 @@ func taskDefinition(t *testing.T, ctx context.Context, root, img string) []types
 			walk(c)
 		}
 	}
-	if plan.PlannedValues != nil {
-		walk(plan.PlannedValues.RootModule)
+	if plan.PriorState != nil && plan.PriorState.Values != nil {
+		walk(plan.PriorState.Values.RootModule)
 	}
 	if len(found) != 1 {
-		t.Fatalf("the plan of examples/minimal has %d ECS task definitions, want 1", len(found))
+		t.Fatalf("examples/minimal applied %d ECS task definitions, want 1", len(found))
 	}
-	js, ok := found[0].AttributeValues["container_definitions"].(string)
-	if !ok {
-		t.Fatalf("%s: container_definitions is not known at plan time (%T): the test runs what the plan shows", found[0].Address, found[0].AttributeValues["container_definitions"])
+	tdARN, _ := found[0].AttributeValues["arn"].(string)
+	if tdARN == "" {
+		t.Fatalf("%s has no ARN after apply", found[0].Address)
 	}
-	defs, err := podmanrun.ParseDefinitions(js)
+
+	// The account plan-review's emulator setup gave the default provider;
+	// moto hands an assumed role's credentials that account.
+	cfg := testenv.AWSConfig(moto.Endpoint)
+	role, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + offline.Accounts[0] + ":role/image-test"), RoleSessionName: aws.String("image-test")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return defs
+	c := role.Credentials
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	td, err := ecs.NewFromConfig(cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(tdARN)})
+	if err != nil {
+		t.Fatalf("read back %s: %v", tdARN, err)
+	}
+	t.Logf("running %s as registered", aws.ToString(td.TaskDefinition.TaskDefinitionArn))
+	return td.TaskDefinition.ContainerDefinitions, cfg
 }

@@ -42,6 +42,9 @@ type Result struct {
 	Evidence    []Evidence `json:"evidence"`
 	// Exceptions are accepted deviations, each with its reason.
 	Exceptions []Exception `json:"exceptions,omitempty"`
+	// Summary is the control's answer in one line, for page one (set by
+	// controls that answer a reviewer's question, e.g. "FIPS?").
+	Summary string `json:"summary,omitempty"`
 }
 
 // Control is a check with its identity.
@@ -93,7 +96,7 @@ func (c *Context) AccountOf(module string) string {
 func All() []Control {
 	return []Control{
 		encryptionControl, tlsControl, publicAccessControl, leastPrivilegeControl, keyAdminControl,
-		crossAccountControl, containersControl, imageControl, loggingControl, backupControl, secretsControl,
+		crossAccountControl, containersControl, imageControl, loggingControl, backupControl, secretsControl, fipsControl,
 	}
 }
 

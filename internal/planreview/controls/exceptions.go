@@ -24,6 +24,13 @@ var register = map[string]Exception{
 			"that live replication sends them; the role's policy confines it to one prefix and the partner's bucket and key"},
 	"EX-NO-ACCESS-LOG": {ID: "EX-NO-ACCESS-LOG", NIST: []string{"AU-2", "AU-12"}, Location: "the caller's access_logging_exception (bucket tag " + AccessLoggingExceptionTag + ")",
 		Reason: "S3 server access logging is off on this bucket; the caller's reason"},
+	"EX-NO-FIPS-ENDPOINTS": {ID: "EX-NO-FIPS-ENDPOINTS", NIST: []string{"SC-13", "SC-8"}, Location: "the caller's fips_endpoints_exception (task definition tag " + FIPSEndpointsExceptionTag + ")",
+		Reason: "FIPS endpoints are off in aws-us-gov (fips_endpoints = false); the caller's reason"},
+	"EX-LIBPQ-OPENSSL": {ID: "EX-LIBPQ-OPENSSL", NIST: []string{"SC-13"}, Location: "Dockerfile, docs/govcloud.md",
+		Reason: "pg_dump and pg_restore (libpq) use Debian's OpenSSL for TLS to the database, which is not a FIPS 140-validated build. " +
+			"Mitigations: TLS to RDS with sslmode=verify-full against the pinned RDS CA bundle (RDS terminates with its own FIPS-validated modules where configured); " +
+			"every AWS call (S3, KMS) and every archive checksum is made by the Go Cryptographic Module in FIPS 140-3 mode; " +
+			"the parquet format reads every row over Go's TLS (pgx, FIPS 140-3 mode); only its schema.sql comes from pg_dump"},
 	"EX-MUTABLE-IMAGE": {ID: "EX-MUTABLE-IMAGE", NIST: []string{"CM-14", "SI-7"}, Location: "the caller's allow_mutable_image = true",
 		Reason: "the image is referenced by tag, not digest: the caller opted out with allow_mutable_image; what runs can change without a plan"},
 }

@@ -1,6 +1,7 @@
 package controls
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/policy"
@@ -65,6 +66,13 @@ func resourceName(service, resource string) string {
 	return rest
 }
 
+// s3ARN is an S3 bucket or object ARN in any partition (aws, aws-us-gov, …).
+var s3ARN = regexp.MustCompile(`^arn:aws[a-z-]*:s3:::`)
+
+// bucketOfARN is what follows arn:PARTITION:s3::: (the bucket, or
+// BUCKET/KEY), or s unchanged when it is not an S3 ARN.
+func bucketOfARN(s string) string { return s3ARN.ReplaceAllString(s, "") }
+
 // knownBuckets are the buckets this deployment may name: its own and the
 // destinations of its replication rules.
 func (c *Context) knownBuckets() map[string]bool {
@@ -77,7 +85,7 @@ func (c *Context) knownBuckets() map[string]bool {
 	for _, rc := range c.Plan.OfType("aws_s3_bucket_replication_configuration") {
 		for i := 0; i < rc.Len("rule"); i++ {
 			if d, ok := rc.String("rule", i, "destination", 0, "bucket"); ok {
-				out[strings.TrimPrefix(d, "arn:aws:s3:::")] = true
+				out[bucketOfARN(d)] = true
 			}
 		}
 	}

@@ -43,11 +43,14 @@ func coversBucket(values []policy.Value, bucket *model.Resource, objects bool) b
 	name, _ := bucket.String("bucket")
 	for _, v := range values {
 		if v.Known {
-			want := "arn:aws:s3:::" + name
+			// The bucket's ARN when the plan knows it; otherwise its name
+			// under arn:PARTITION:s3::: in whichever partition it is.
+			named := s3ARN.MatchString(v.Text) && strings.TrimSuffix(bucketOfARN(v.Text), "/*") == name
 			if arnKnown && arn != "" {
-				want = arn
+				named = strings.TrimSuffix(v.Text, "/*") == arn
 			}
-			if v.Text == "*" || (!objects && v.Text == want) || (objects && (v.Text == want+"/*" || v.Text == "*")) {
+			isObjects := strings.HasSuffix(v.Text, "/*")
+			if v.Text == "*" || (named && isObjects == objects) {
 				return true
 			}
 			continue

@@ -53,32 +53,45 @@ func LogBucketsFromVarFiles(files []string) ([]LogBucket, error) {
 // CreateLogBuckets creates each bucket in the emulator, in the account of
 // its provider alias, with the bucket policy S3 log delivery needs.
 func (o *Offline) CreateLogBuckets(endpoint string, buckets []LogBucket) error {
+	region, partition := o.Region, "aws"
+	if region == "" {
+		region = "us-east-1"
+	}
+	if strings.HasPrefix(region, "us-gov-") {
+		partition = "aws-us-gov"
+	}
 	for _, b := range buckets {
 		account, ok := o.Accounts[b.Alias]
 		if !ok {
 			return fmt.Errorf("access-log bucket %s: no aws provider alias %q in the configuration", b.Name, b.Alias)
 		}
 		policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S3ServerAccessLogs","Effect":"Allow",`+
-			`"Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::%s/*",`+
-			`"Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`, b.Name, account)
-		if err := s3Call(endpoint, account, http.MethodPut, "/"+b.Name, ""); err != nil {
+			`"Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:%s:s3:::%s/*",`+
+			`"Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`, partition, b.Name, account)
+		// Outside us-east-1, S3 wants the region named in the request.
+		create := ""
+		if region != "us-east-1" {
+			create = "<CreateBucketConfiguration><LocationConstraint>" + region + "</LocationConstraint></CreateBucketConfiguration>"
+		}
+		if err := s3Call(endpoint, account, region, http.MethodPut, "/"+b.Name, create); err != nil {
 			return fmt.Errorf("emulator: create access-log bucket %s: %w", b.Name, err)
 		}
-		if err := s3Call(endpoint, account, http.MethodPut, "/"+b.Name+"?policy", policy); err != nil {
+		if err := s3Call(endpoint, account, region, http.MethodPut, "/"+b.Name+"?policy", policy); err != nil {
 			return fmt.Errorf("emulator: policy of access-log bucket %s: %w", b.Name, err)
 		}
 	}
 	return nil
 }
 
-// s3Call sends one request to moto's S3 in account (moto checks no signature).
-func s3Call(endpoint, account, method, path, body string) error {
+// s3Call sends one request to moto's S3 in account and region (moto checks
+// no signature; the credential scope's region picks the partition).
+func s3Call(endpoint, account, region, method, path, body string) error {
 	req, err := http.NewRequest(method, endpoint+path, strings.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("x-moto-account-id", account)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAPLANREVIEW/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAPLANREVIEW/20260101/"+region+"/s3/aws4_request, SignedHeaders=host, Signature=0")
 	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		return err

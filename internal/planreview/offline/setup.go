@@ -28,8 +28,11 @@ func Env() map[string]string {
 type Offline struct {
 	// Accounts maps each provider alias ("" = default) to its account id.
 	Accounts map[string]string
-	servers  []*STS
-	file     string
+	// Region is where CreateLogBuckets makes the buckets ("" is us-east-1);
+	// its partition names them (moto keeps each partition's S3 apart).
+	Region  string
+	servers []*STS
+	file    string
 }
 
 // Setup starts one STS per aws provider configuration of dir and writes the

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -34,11 +35,21 @@ func StartSTS(account string) (*STS, error) {
 	return s, nil
 }
 
+// credentialRegion is the region of a SigV4 Authorization header.
+var credentialRegion = regexp.MustCompile(`Credential=[^/]+/[0-9]{8}/([a-z0-9-]+)/`)
+
 // Close stops the server.
 func (s *STS) Close() error { return s.srv.Close() }
 
 func (s *STS) serve(w http.ResponseWriter, r *http.Request) {
-	arn := fmt.Sprintf("arn:aws:iam::%s:user/plan-review", s.Account)
+	// The caller's partition, from the region the request is signed for
+	// (Credential=KEY/DATE/REGION/sts/aws4_request): a GovCloud plan's
+	// identity is arn:aws-us-gov:….
+	partition := "aws"
+	if m := credentialRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil && strings.HasPrefix(m[1], "us-gov-") {
+		partition = "aws-us-gov"
+	}
+	arn := fmt.Sprintf("arn:%s:iam::%s:user/plan-review", partition, s.Account)
 	if strings.Contains(r.Header.Get("Content-Type"), "json") {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		_ = json.NewEncoder(w).Encode(map[string]string{"Account": s.Account, "Arn": arn, "UserId": "AIDAPLANREVIEW"})

@@ -52,6 +52,10 @@ type RunOptions struct {
 	// Providers, when not nil, receives the provider versions the plan used
 	// (from the configuration's dependency lock file).
 	Providers map[string]string
+	// Emulator, in Deployed mode, is the moto the configuration is applied
+	// to; the caller keeps it, and what was applied, after Run (the image
+	// test runs the applied task definition). Empty starts one for the run.
+	Emulator string
 }
 
 // Run plans the configuration and returns the plan as JSON.
@@ -85,12 +89,16 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 		defer off.Close()
 		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), false, o.Providers)
 	case Deployed:
-		moto, err := testenv.StartMoto(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("deployed plan: %w", err)
+		endpoint := o.Emulator
+		if endpoint == "" {
+			moto, err := testenv.StartMoto(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("deployed plan: %w", err)
+			}
+			defer moto.Stop()
+			endpoint = moto.Endpoint
 		}
-		defer moto.Stop()
-		off, err := offline.SetupEmulator(dir, moto.Endpoint)
+		off, err := offline.SetupEmulator(dir, endpoint)
 		if err != nil {
 			return nil, fmt.Errorf("deployed plan: %w", err)
 		}
@@ -100,7 +108,7 @@ func Run(ctx context.Context, o RunOptions) (*tfjson.Plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("deployed plan: %w", err)
 		}
-		if err := off.CreateLogBuckets(moto.Endpoint, logBuckets); err != nil {
+		if err := off.CreateLogBuckets(endpoint, logBuckets); err != nil {
 			return nil, fmt.Errorf("deployed plan: %w", err)
 		}
 		return plan(ctx, bin, dir, o.VarFiles, offline.Env(), true, o.Providers)

@@ -122,28 +122,36 @@ func (rv Review) pageOne(b *strings.Builder) {
 		verdict = "**FAIL**: " + strings.Join(failed, ", ")
 	}
 	p := rv.Provenance
-	fmt.Fprintf(b, "# Plan review: %s\n\n%s\n\n", rv.Plan, verdict)
+	fmt.Fprintf(b, "# Plan review: %s\n\n%s", rv.Plan, verdict)
+	// "FIPS?" answered in one line under the verdict (a Markdown line break).
+	for _, r := range rv.Results {
+		if r.ID == "fips" {
+			fmt.Fprintf(b, "  \nFIPS? %s", orNone(r.Summary))
+		}
+	}
+	b.WriteString("\n\n")
 	fmt.Fprintf(b, "Provenance: commit `%s`, plan sha256 `%s`, %s, Terraform %s, providers %s\n\n",
 		orNone(p.Commit), short(p.PlanSHA256), p.Time, p.TerraformVersion, providers(p.Providers))
 	b.WriteString("| Control | Status | NIST SP 800-53 |\n|---|---|---|\n")
 	for _, r := range rv.Results {
 		fmt.Fprintf(b, "| [%s](#%s) | %s | %s |\n", r.Title, r.ID, r.Status, strings.Join(r.NIST, ", "))
 	}
-	b.WriteString("\n## Who may do what (roles)\n\n")
+	// Headings run straight into their lists: page one stays within 80 lines.
+	b.WriteString("\n## Who may do what (roles)\n")
 	for _, pr := range rv.Inventory.Principals {
 		fmt.Fprintf(b, "- **%s** — assumed by %s; boundary %s\n", pr.Role, orNone(strings.Join(pr.TrustedBy, "; ")), pr.Boundary)
 		for _, g := range pr.Grants {
 			fmt.Fprintf(b, "  - %s\n", g)
 		}
 	}
-	b.WriteString("\n## Keys: what each protects, who may use it\n\n")
+	b.WriteString("\n## Keys: what each protects, who may use it\n")
 	for _, k := range rv.Inventory.Keys {
 		fmt.Fprintf(b, "- **%s** protects %s\n", k.Key, orNone(strings.Join(k.Protects, ", ")))
 		for _, u := range k.Users {
 			fmt.Fprintf(b, "  - %s\n", u)
 		}
 	}
-	b.WriteString("\n## Network exposure\n\n")
+	b.WriteString("\n## Network exposure\n")
 	for _, n := range rv.Inventory.Network {
 		fmt.Fprintf(b, "- %s\n", n)
 	}

@@ -9,9 +9,6 @@ import (
 	"io"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/sirupsen/logrus"
 
 	"github.com/advana-export/terraform-aws-advana-export/task/config"
@@ -30,13 +27,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return failed(log, exitConfig, err)
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
+	awsCfg, err := loadAWS(ctx, log, cfg.Region)
 	if err != nil {
 		return failed(log, exitConfig, err)
 	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = cfg.S3ForcePathStyle })
 	_, err = export.Run(ctx, cfg, export.Deps{
-		Log: log, S3: client, KMS: kms.NewFromConfig(awsCfg), AWS: awsCfg, Version: Version,
+		Log: log, S3: s3Client(awsCfg, cfg.S3ForcePathStyle), KMS: kmsClient(awsCfg), AWS: awsCfg, Version: Version,
 		Secret: func(s string) { redactor.Add(s) },
 		Now:    time.Now, RandID: randomID,
 	})

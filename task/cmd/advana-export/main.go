@@ -65,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runPrepareScratch(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "advana-export", Version)
+		fmt.Fprintln(stdout, fipsLine())
 		return exitOK
 	case "help":
 		usage(stdout)

@@ -38,12 +38,7 @@ func (p *partnerFlags) client(ctx context.Context) (*s3.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
-		o.UsePathStyle = p.pathStyle
-		// The SDK prints a plain-text line when a GetObject answer carries no
-		// checksum (objects uploaded in one PUT); verify checks SHA-256 itself.
-		o.DisableLogOutputChecksumValidationSkipped = true
-	}), nil
+	return s3Client(cfg, p.pathStyle), nil
 }
 
 // parseFlags parses a partner subcommand's flags; positional arguments may
