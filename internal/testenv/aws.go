@@ -50,3 +50,15 @@ func (m *Moto) ExportTarget(ctx context.Context, bucket string) (keyARN string, 
 	}
 	return keyARN, nil
 }
+
+// EnableObjectLock turns S3 Object Lock on for an existing versioned bucket
+// with no default retention rule, as the module's export bucket has it: an
+// object is locked only when someone puts retention on it.
+func (m *Moto) EnableObjectLock(ctx context.Context, bucket string) error {
+	_, err := m.S3Client().PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(bucket),
+		ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}})
+	if err != nil {
+		return fmt.Errorf("enable Object Lock on %s: %w", bucket, err)
+	}
+	return nil
+}

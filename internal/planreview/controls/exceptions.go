@@ -24,6 +24,8 @@ var register = map[string]Exception{
 			"that live replication sends them; the role's policy confines it to one prefix and the partner's bucket and key"},
 	"EX-NO-ACCESS-LOG": {ID: "EX-NO-ACCESS-LOG", NIST: []string{"AU-2", "AU-12"}, Location: "the caller's access_logging_exception (bucket tag " + AccessLoggingExceptionTag + ")",
 		Reason: "S3 server access logging is off on this bucket; the caller's reason"},
+	"EX-NO-OBJECT-LOCK": {ID: "EX-NO-OBJECT-LOCK", NIST: []string{"CP-9"}, Location: "the caller's object_lock_exception (bucket tag " + ObjectLockExceptionTag + ")",
+		Reason: "S3 Object Lock is off on this bucket: committed exports can be deleted before the lifecycle expires them; the caller's reason"},
 	"EX-MUTABLE-IMAGE": {ID: "EX-MUTABLE-IMAGE", NIST: []string{"CM-14", "SI-7"}, Location: "the caller's allow_mutable_image = true",
 		Reason: "the image is referenced by tag, not digest: the caller opted out with allow_mutable_image; what runs can change without a plan"},
 }
