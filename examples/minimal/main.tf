@@ -26,6 +26,8 @@ module "advana_export" {
   # as exception EX-NO-ACCESS-LOG; without either, the review fails).
   access_logging           = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
   access_logging_exception = var.access_logging_exception
+  object_lock              = var.object_lock
+  object_lock_exception    = var.object_lock_exception
 
   # Null until the partner's values exist: the first apply creates the
   # replication role they need (output partner), exports stay internal.
