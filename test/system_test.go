@@ -208,7 +208,7 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 
 	// Committed means locked (Object Lock is on by default): the task role's
 	// own credentials cannot delete any version of the run.
-	assertCommittedLocked(t, cfg, bucket, path.Dir(key), terraform.Output(t, opts, "task_role_arn"))
+	assertCommittedLocked(t, cfg, bucket, path.Dir(key), aws.ToString(td.TaskDefinition.TaskRoleArn))
 }
 
 // assertCommittedLocked checks that every version under the run's folder
