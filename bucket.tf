@@ -20,7 +20,8 @@ module "bucket" {
   lifecycle_rules          = var.lifecycle_rules
   access_logging           = var.access_logging
   access_logging_exception = var.access_logging_exception
-  object_lock              = var.object_lock
+  object_lock_enabled      = var.object_lock != null
+  object_lock_exception    = var.object_lock_exception
   force_destroy            = var.force_destroy
 
   replication_enabled   = true

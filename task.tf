@@ -20,6 +20,13 @@ module "task" {
   kms_key_alias_arn = module.bucket[0].kms_key_alias_arn
   dump              = var.dump
 
+  # The retention the task puts on a run at its commit (the bucket has
+  # Object Lock and no default rule): as long as the lifecycle keeps it.
+  object_lock = var.object_lock == null ? null : {
+    mode = var.object_lock.mode
+    days = coalesce(var.object_lock.days, var.lifecycle_rules.expiration_days)
+  }
+
   stall_timeout_seconds = var.stall_timeout_seconds
   # Nothing replicates until the partner's values are set: waiting for a
   # replication status then would fail every run of a first apply.

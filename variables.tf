@@ -414,16 +414,35 @@ variable "access_logging_exception" {
 }
 
 variable "object_lock" {
-  description = "S3 Object Lock default retention for exports (WORM). Null leaves Object Lock off. Turning it on for an existing bucket replaces the bucket. COMPLIANCE mode cannot be shortened or removed by anyone, including the account root, until it expires."
+  description = "S3 Object Lock (WORM) for committed exports, on by default. The bucket gets Object Lock with no default retention rule; at its commit the task puts retention in `mode` for `days` (default lifecycle_rules.expiration_days) on every object version of the run, the manifest included, so a failed run can still be removed and a committed one cannot, not even by the task role. GOVERNANCE: only a principal with s3:BypassGovernanceRetention (no role this module creates) can delete early; COMPLIANCE: nobody, not even the account root. Turning it on for an existing bucket happens in place and can never be undone, and the partner's bucket must have Object Lock too before it is on (docs/UPGRADE.md). Null turns it off; then object_lock_exception says why."
   type = object({
     mode = optional(string, "GOVERNANCE")
-    days = number
+    days = optional(number)
   })
-  default = null
+  default = {}
 
   validation {
-    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
-    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+    condition     = var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))
+    error_message = "object_lock.mode must be GOVERNANCE (who holds s3:BypassGovernanceRetention may still delete) or COMPLIANCE (nobody may, not even the account root, until retention ends)."
+  }
+  validation {
+    condition     = var.object_lock == null || try(var.object_lock.days == null ? true : var.object_lock.days >= 1 && var.object_lock.days <= 36500 && floor(var.object_lock.days) == var.object_lock.days, false)
+    error_message = "object_lock.days must be a whole number of days from 1 to 36500 (S3's limit), or null for lifecycle_rules.expiration_days."
+  }
+}
+
+variable "object_lock_exception" {
+  description = "Why Object Lock is off, when object_lock is null: written on the bucket as tag advana-export:object-lock-exception, where plan-review records it as exception EX-NO-OBJECT-LOCK. Null with object_lock null fails the review."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.object_lock_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.object_lock_exception))
+    error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
+  }
+  validation {
+    condition     = var.object_lock_exception == null || var.object_lock == null
+    error_message = "object_lock_exception is set but Object Lock is on: remove the exception, or set object_lock = null."
   }
 }
 

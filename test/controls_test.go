@@ -78,11 +78,50 @@ func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule s
 	assert.NotEmpty(t, at(sched, "target", 0, "retry_policy", 0, "maximum_retry_attempts"), "retry policy")
 	assert.NotNil(t, at(sched, "target", 0, "dead_letter_config", 0), "dead-letter queue")
 
+	assertObjectLock(t, plan)
+
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.Equal(t, "breaching", alarm["treat_missing_data"], "missing successes breach")
 	filter := resource(t, plan, schedMod+".aws_cloudwatch_log_metric_filter.succeeded")
 	assert.Equal(t, `{ $.event = "export_succeeded" }`, filter["pattern"])
 
+}
+
+// assertObjectLock checks issue #21's design on a plan: both buckets have
+// Object Lock; the export bucket has no default retention (a run's versions
+// are locked by the task at its commit, so a failed run can be removed),
+// the partner's has one (replicas of archives arrive before the source
+// locks them); the task may put retention on its prefix only; and no policy
+// the module writes grants s3:BypassGovernanceRetention, the one permission
+// that would let a role delete a committed run early.
+func assertObjectLock(t *testing.T, plan *terraform.PlanStruct) {
+	t.Helper()
+	src := resource(t, plan, srcBucket+".aws_s3_bucket_object_lock_configuration.this[0]")
+	assert.Equal(t, "Enabled", src["object_lock_enabled"], "export bucket Object Lock")
+	assert.Empty(t, src["rule"], "the export bucket has no default retention: it would lock a failed run before undo")
+	dst := resource(t, plan, dstBucket+".aws_s3_bucket_object_lock_configuration.this[0]")
+	assert.Equal(t, "Enabled", dst["object_lock_enabled"], "S3 replicates from an Object Lock bucket only into one")
+	assert.Equal(t, "GOVERNANCE", at(dst, "rule", 0, "default_retention", 0, "mode"), "replicas' default retention")
+	assert.EqualValues(t, 30, at(dst, "rule", 0, "default_retention", 0, "days"))
+
+	for where, doc := range policies(plan) {
+		for _, st := range policyStatements(t, where, doc) {
+			if st.Effect != "Allow" {
+				continue
+			}
+			for _, a := range st.Actions {
+				if a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" || a == "s3:Bypass*" {
+					t.Errorf("%s statement %q allows %s: a role could delete a committed run before its retention ends", where, st.Sid, a)
+				}
+			}
+			if slices.Contains(st.Actions, "s3:PutObjectRetention") {
+				assert.Equal(t, "LockCommittedRuns", st.Sid, "%s: s3:PutObjectRetention outside the task's lock statement", where)
+				for _, r := range st.Resources {
+					assert.Regexp(t, `^arn:aws:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
+				}
+			}
+		}
+	}
 }
 
 // assertFailureAlert checks the rule that turns a failed run into an alert
@@ -347,5 +386,9 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	}
 	assert.Equal(t, "600s", env["ADVANA_EXPORT_STALL_TIMEOUT"])
 	assert.Equal(t, "10800s", env["ADVANA_EXPORT_REPLICATION_WAIT"], "replication is configured: the manifest waits for it")
+	// Object Lock on by default: each run is locked at its commit for as
+	// long as the lifecycle keeps it (lifecycle_rules.expiration_days).
+	assert.Equal(t, "GOVERNANCE", env["ADVANA_EXPORT_OBJECT_LOCK_MODE"])
+	assert.Equal(t, "30", env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"])
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
 }

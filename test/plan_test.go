@@ -101,7 +101,12 @@ func TestMinimalPlan(t *testing.T) {
 	assert.Equal(t, "OFF", at(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
 	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this[0]")["retention_in_days"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
-	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"])
+	// Object Lock on by default, enabled by its own resource (in place on an
+	// existing bucket), with no default retention: the task locks each run.
+	assert.Nil(t, resource(t, plan, bucket+".aws_s3_bucket.this")["object_lock_enabled"], "left to the lock configuration: set here it replaces an existing bucket")
+	lock := resource(t, plan, bucket+".aws_s3_bucket_object_lock_configuration.this[0]")
+	assert.Equal(t, "Enabled", lock["object_lock_enabled"])
+	assert.Empty(t, lock["rule"], "no default retention on the export bucket")
 	assert.Equal(t, "advana-export-123456789012-us-east-1", resource(t, plan, bucket+".aws_s3_bucket.this")["bucket"])
 	td := resource(t, plan, task+".aws_ecs_task_definition.this")
 	assert.Equal(t, "1024", td["cpu"])

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -212,6 +214,37 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	require.NoError(t, err)
 	t.Logf("export %s: %s, %d objects, %d bytes", key, m.Format, len(m.Objects), m.TotalBytes)
 	require.NoError(t, exportcheck.RestoreAndCompare(ctx, system.pg, s3c, bucket, m, systemDB, t.TempDir()))
+
+	// Committed means locked (Object Lock is on by default): the task role's
+	// own credentials cannot delete any version of the run.
+	assertCommittedLocked(t, cfg, bucket, path.Dir(key), aws.ToString(td.TaskDefinition.TaskRoleArn))
+}
+
+// assertCommittedLocked checks that every version under the run's folder
+// is locked and that the task role, with its own credentials, is refused
+// DeleteObjectVersion on each. (A delete with the governance-bypass header
+// is refused on AWS because no role of the module holds
+// s3:BypassGovernanceRetention, which assertObjectLock proves on the plan;
+// moto does not check that permission, so it is not tried here.)
+func assertCommittedLocked(t *testing.T, cfg aws.Config, bucket, folder, taskRoleARN string) {
+	t.Helper()
+	ctx := context.Background()
+	root := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	roleCfg, err := testenv.AssumeRole(ctx, cfg, taskRoleARN, "export-task")
+	require.NoError(t, err)
+	asTask := s3.NewFromConfig(roleCfg, func(o *s3.Options) { o.UsePathStyle = true })
+	out, err := root.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(folder + "/")})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(out.Versions), 2, "the archive and the manifest")
+	for _, v := range out.Versions {
+		name := aws.ToString(v.Key) + "@" + aws.ToString(v.VersionId)
+		h, err := root.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
+		require.NoError(t, err)
+		assert.Equal(t, "GOVERNANCE", string(h.ObjectLockMode), "%s lock mode", name)
+		assert.True(t, aws.ToTime(h.ObjectLockRetainUntilDate).After(time.Now().Add(29*24*time.Hour)), "%s locked for the lifecycle's 30 days", name)
+		_, err = asTask.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
+		assert.Error(t, err, "the task role deleted committed version %s", name)
+	}
 }
 
 // inEmulator says whether the role (by ARN) or log group (by name) exists

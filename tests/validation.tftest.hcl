@@ -530,3 +530,54 @@ run "valid_fips_endpoints_exception" {
     fips_endpoints_exception = "S3-compatible gateway in the VPC terminates FIPS TLS"
   }
 }
+
+# Object Lock: on by default; off only with a reason; retention as long as
+# the lifecycle keeps exports unless said otherwise (what the defaults plan
+# to is asserted on the plan by TestObjectLockPlanned).
+run "valid_object_lock_compliance" {
+  command = plan
+  variables {
+    object_lock = { mode = "COMPLIANCE", days = 90 }
+  }
+}
+
+run "valid_object_lock_exception" {
+  command = plan
+  variables {
+    object_lock           = null
+    object_lock_exception = "AWS Backup vault lock on plan exports-daily"
+  }
+}
+
+run "object_lock_mode_unknown" {
+  command = plan
+  variables {
+    object_lock = { mode = "LEGAL_HOLD" }
+  }
+  expect_failures = [var.object_lock]
+}
+
+run "object_lock_days_past_s3_limit" {
+  command = plan
+  variables {
+    object_lock = { days = 36501 }
+  }
+  expect_failures = [var.object_lock]
+}
+
+run "object_lock_exception_too_vague" {
+  command = plan
+  variables {
+    object_lock           = null
+    object_lock_exception = "n/a"
+  }
+  expect_failures = [var.object_lock_exception]
+}
+
+run "object_lock_exception_with_lock_on" {
+  command = plan
+  variables {
+    object_lock_exception = "AWS Backup vault lock on plan exports-daily"
+  }
+  expect_failures = [var.object_lock_exception]
+}

@@ -135,8 +135,10 @@ func TestExamplesPass(t *testing.T) {
 			code, rv := reviewFile(t, examplePlan(t, example, planfile.Deployed))
 			assertReview(t, code, rv, exitPass, nil)
 			page := rv.PageOne()
-			if n := strings.Count(page, "\n"); n > 80 {
-				t.Errorf("page one has %d lines, want at most 80:\n%s", n, page)
+			// 80 lines until issue #21 added the task role's Object Lock grant
+			// (s3:PutObjectRetention) to "Who may do what".
+			if n := strings.Count(page, "\n"); n > 82 {
+				t.Errorf("page one has %d lines, want at most 82:\n%s", n, page)
 			}
 			for _, want := range []string{"## Who may do what", "## Keys", "## Network exposure", "sslmode=verify-full", "## Exceptions register",
 				"EX-ROOT-INIT", "Provenance: commit", "registry.terraform.io/hashicorp/aws 5.100.0", "NIST"} {

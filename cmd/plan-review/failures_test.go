@@ -310,13 +310,13 @@ func TestMutableImageOptOutIsAnException(t *testing.T) {
 	}
 }
 
-// TestAccessLoggingException: examples/minimal without a log bucket, planned
-// with and without access_logging_exception. The reason passes the logging
+// TestCallersExceptions: examples/minimal planned without access logging
+// and without Object Lock, each with and without the caller's reason
+// (access_logging_exception, object_lock_exception). The reason passes the
 // control and lands in the exceptions register, on page one, with the
 // caller's words; without it the control fails.
-func TestAccessLoggingException(t *testing.T) {
+func TestCallersExceptions(t *testing.T) {
 	t.Parallel()
-	const reason = "CloudTrail S3 data events on trail org-trail record every read and write"
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
@@ -325,54 +325,65 @@ func TestAccessLoggingException(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name      string
-		exception any
-		want      controls.Status
-		code      int
-	}{
-		{"with a reason", reason, controls.Pass, exitPass},
-		{"without one", nil, controls.Fail, exitFail},
+	type variant struct {
+		name, control, id, input, reason string
+		off                              func(vars map[string]any)
+	}
+	for _, v := range []variant{
+		{"access logging", "logging", "EX-NO-ACCESS-LOG", "access_logging_exception", "CloudTrail S3 data events on trail org-trail record every read and write",
+			func(vars map[string]any) { delete(vars, "access_log_bucket") }},
+		{"object lock", "backup-replication", "EX-NO-OBJECT-LOCK", "object_lock_exception", "AWS Backup vault lock on plan exports-daily",
+			func(vars map[string]any) { vars["object_lock"] = nil }},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var vars map[string]any
-			if err := json.Unmarshal(fixture, &vars); err != nil {
-				t.Fatal(err)
-			}
-			delete(vars, "access_log_bucket")
-			vars["access_logging_exception"] = tc.exception
-			varFile := filepath.Join(t.TempDir(), "vars.tfvars.json")
-			b, _ := json.Marshal(vars)
-			if err := os.WriteFile(varFile, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			code, rv := reviewFile(t, freshPlan(t, "examples/minimal", varFile))
-			if got := statuses(rv)["logging"]; got != tc.want {
-				t.Errorf("logging: %s, want %s", got, tc.want)
-			}
-			if code != tc.code {
-				t.Errorf("exit code %d, want %d", code, tc.code)
-			}
-			var recorded []string
-			for _, e := range rv.Exceptions {
-				if e.ID == "EX-NO-ACCESS-LOG" {
-					recorded = append(recorded, e.Reason)
+		for _, tc := range []struct {
+			name      string
+			exception any
+			want      controls.Status
+			code      int
+		}{
+			{"with a reason", v.reason, controls.Pass, exitPass},
+			{"without one", nil, controls.Fail, exitFail},
+		} {
+			t.Run(v.name+" "+tc.name, func(t *testing.T) {
+				t.Parallel()
+				var vars map[string]any
+				if err := json.Unmarshal(fixture, &vars); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if tc.exception == nil {
-				if len(recorded) != 0 {
-					t.Errorf("EX-NO-ACCESS-LOG recorded without a reason: %q", recorded)
+				v.off(vars)
+				vars[v.input] = tc.exception
+				varFile := filepath.Join(t.TempDir(), "vars.tfvars.json")
+				b, _ := json.Marshal(vars)
+				if err := os.WriteFile(varFile, b, 0o644); err != nil {
+					t.Fatal(err)
 				}
-				return
-			}
-			if len(recorded) != 1 || !strings.HasSuffix(recorded[0], reason) {
-				t.Errorf("EX-NO-ACCESS-LOG reasons %q, want one ending in the caller's %q", recorded, reason)
-			}
-			if page := rv.PageOne(); !strings.Contains(page, "EX-NO-ACCESS-LOG") || !strings.Contains(page, reason) {
-				t.Errorf("page one does not list EX-NO-ACCESS-LOG with its reason:\n%s", page)
-			}
-		})
+				code, rv := reviewFile(t, freshPlan(t, "examples/minimal", varFile))
+				if got := statuses(rv)[v.control]; got != tc.want {
+					t.Errorf("%s: %s, want %s", v.control, got, tc.want)
+				}
+				if code != tc.code {
+					t.Errorf("exit code %d, want %d", code, tc.code)
+				}
+				var recorded []string
+				for _, e := range rv.Exceptions {
+					if e.ID == v.id {
+						recorded = append(recorded, e.Reason)
+					}
+				}
+				if tc.exception == nil {
+					if len(recorded) != 0 {
+						t.Errorf("%s recorded without a reason: %q", v.id, recorded)
+					}
+					return
+				}
+				if len(recorded) != 1 || !strings.HasSuffix(recorded[0], v.reason) {
+					t.Errorf("%s reasons %q, want one ending in the caller's %q", v.id, recorded, v.reason)
+				}
+				if page := rv.PageOne(); !strings.Contains(page, v.id) || !strings.Contains(page, v.reason) {
+					t.Errorf("page one does not list %s with its reason:\n%s", v.id, page)
+				}
+			})
+		}
 	}
 }
 

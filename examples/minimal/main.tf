@@ -26,6 +26,8 @@ module "advana_export" {
   # as exception EX-NO-ACCESS-LOG; without either, the review fails).
   access_logging           = var.access_log_bucket == null ? null : { target_bucket = var.access_log_bucket }
   access_logging_exception = var.access_logging_exception
+  object_lock              = var.object_lock
+  object_lock_exception    = var.object_lock_exception
 
   # FIPS endpoints: null is on in GovCloud (aws-us-gov), off elsewhere. Off in
   # GovCloud, say why (plan-review lists it as exception EX-NO-FIPS-ENDPOINTS).

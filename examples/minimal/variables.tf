@@ -96,3 +96,18 @@ variable "fips_endpoints_exception" {
   type        = string
   default     = null
 }
+
+variable "object_lock" {
+  description = "S3 Object Lock on committed exports (mode, days); the module's default locks each run in GOVERNANCE mode for the lifecycle's 30 days. Null turns it off, which plan-review fails unless object_lock_exception says why."
+  type = object({
+    mode = optional(string, "GOVERNANCE")
+    days = optional(number)
+  })
+  default = {}
+}
+
+variable "object_lock_exception" {
+  description = "Why committed exports are not protected by S3 Object Lock (e.g. \"AWS Backup vault lock on plan exports-daily\"), when object_lock is null."
+  type        = string
+  default     = null
+}

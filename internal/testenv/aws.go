@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // AWSConfig is an SDK configuration for the emulator at endpoint.
@@ -49,4 +50,33 @@ func (m *Moto) ExportTarget(ctx context.Context, bucket string) (keyARN string, 
 		return "", fmt.Errorf("set encryption on %s: %w", bucket, err)
 	}
 	return keyARN, nil
+}
+
+// EnableObjectLock turns S3 Object Lock on for an existing versioned bucket
+// with no default retention rule, as the module's export bucket has it: an
+// object is locked only when someone puts retention on it.
+func (m *Moto) EnableObjectLock(ctx context.Context, bucket string) error {
+	_, err := m.S3Client().PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(bucket),
+		ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}})
+	if err != nil {
+		return fmt.Errorf("enable Object Lock on %s: %w", bucket, err)
+	}
+	return nil
+}
+
+// AssumeRole returns cfg with the credentials of roleARN, as ECS hands a
+// task its task role's (or the execution role's, for secrets): a test runs
+// a container, or tries what the role may do, with the role's own
+// credentials instead of the emulator's root ones. moto evaluates the role's
+// identity policies only when it enforces IAM (INITIAL_NO_AUTH_ACTION_COUNT);
+// S3's own refusals (Object Lock) hold either way.
+func AssumeRole(ctx context.Context, cfg aws.Config, roleARN, session string) (aws.Config, error) {
+	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String(session)})
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("assume role %s: %w", roleARN, err)
+	}
+	c := out.Credentials
+	role := cfg.Copy()
+	role.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	return role, nil
 }

@@ -17,6 +17,7 @@ const (
 	OpCreateMultipart  = "CreateMultipartUpload"
 	OpCompleteMultpart = "CompleteMultipartUpload"
 	OpPutObjectTagging = "PutObjectTagging"
+	OpPutRetention     = "PutObjectRetention"
 	OpPutObject        = "PutObject"
 	OpHeadObject       = "HeadObject"
 	OpDeleteObject     = "DeleteObject"
@@ -139,6 +140,8 @@ func Classify(r *http.Request) string {
 			return OpUploadPart
 		case q.Has("tagging"):
 			return OpPutObjectTagging
+		case q.Has("retention"):
+			return OpPutRetention
 		case strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1:
 			return OpPutObject
 		}

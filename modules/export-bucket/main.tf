@@ -34,7 +34,8 @@ module "bucket" {
 
   access_logging           = var.access_logging
   access_logging_exception = var.access_logging_exception
-  object_lock              = var.object_lock
+  object_lock              = var.object_lock_enabled ? {} : null
+  object_lock_exception    = var.object_lock_exception
   force_destroy            = var.force_destroy
   tags                     = var.tags
 }

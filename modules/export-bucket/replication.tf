@@ -70,7 +70,7 @@ data "aws_iam_policy_document" "replication" {
     sid = "ReadExportVersions"
     actions = concat(
       ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"],
-      var.object_lock != null ? ["s3:GetObjectLegalHold", "s3:GetObjectRetention"] : [],
+      var.object_lock_enabled ? ["s3:GetObjectLegalHold", "s3:GetObjectRetention"] : [],
     )
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }

@@ -147,17 +147,25 @@ variable "access_logging_exception" {
   }
 }
 
-variable "object_lock" {
-  description = "S3 Object Lock default retention for exports (WORM). Null leaves Object Lock off. Turning it on for an existing bucket replaces the bucket. COMPLIANCE mode cannot be shortened or removed by anyone, including the account root, until it expires."
-  type = object({
-    mode = optional(string, "GOVERNANCE")
-    days = number
-  })
-  default = null
+variable "object_lock_enabled" {
+  description = "S3 Object Lock on the bucket, with no default retention rule: the export task locks a run's object versions at its commit (module export-task, input object_lock), so a failed run can still be removed. Turning it on for an existing bucket happens in place and can never be undone; a replication destination must have Object Lock too (modules/replication-destination). False needs object_lock_exception for plan-review."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "object_lock_exception" {
+  description = "Why Object Lock is off, when object_lock_enabled is false: written on the bucket as tag advana-export:object-lock-exception, where plan-review records it as exception EX-NO-OBJECT-LOCK. Null with object_lock_enabled false fails the review."
+  type        = string
+  default     = null
 
   validation {
-    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
-    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+    condition     = var.object_lock_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.object_lock_exception))
+    error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
+  }
+  validation {
+    condition     = var.object_lock_exception == null || var.object_lock_enabled == false
+    error_message = "object_lock_exception is set but Object Lock is on: remove the exception, or set object_lock_enabled = false."
   }
 }
 

@@ -24,11 +24,13 @@ locals {
     PGSSLMODE                 = var.database.sslmode
   } : k => v if v != null }
 
-  # The stall watchdog and the wait for replication before the manifest
-  # (docs/contract.md, "Commit protocol").
+  # The stall watchdog, the wait for replication before the manifest and
+  # the lock at the commit (docs/contract.md, "Commit protocol").
   wait_environment = { for k, v in {
     ADVANA_EXPORT_STALL_TIMEOUT    = "${var.stall_timeout_seconds}s"
     ADVANA_EXPORT_REPLICATION_WAIT = var.replication_wait_seconds > 0 ? "${var.replication_wait_seconds}s" : null
+    ADVANA_EXPORT_OBJECT_LOCK_MODE = try(var.object_lock.mode, null)
+    ADVANA_EXPORT_OBJECT_LOCK_DAYS = try(tostring(var.object_lock.days), null)
   } : k => v if v != null }
 
   scratch_mount = [{ sourceVolume = "scratch", containerPath = local.scratch_path, readOnly = false }]

@@ -159,6 +159,21 @@ data "aws_iam_policy_document" "task" {
     }
   }
 
+  # The commit locks every version of the run (docs/contract.md, "Commit
+  # protocol"); the manifest PUT carries its retention, which S3 authorises
+  # as s3:PutObjectRetention too. It cannot shorten or remove a retention:
+  # that takes s3:BypassGovernanceRetention, which no role here holds. So
+  # once committed, RemoveFailedRuns above is refused on the run's versions.
+  dynamic "statement" {
+    for_each = var.object_lock != null ? [1] : []
+    content {
+      sid     = "LockCommittedRuns"
+      actions = ["s3:PutObjectRetention"]
+      #tfsec:ignore:aws-iam-no-policy-wildcards
+      resources = ["${local.bucket_arn}/${var.prefix}/*"]
+    }
+  }
+
   # HeadObject (authorised as s3:GetObject) reads x-amz-replication-status
   # before the manifest is written; only when the task waits for replication.
   dynamic "statement" {

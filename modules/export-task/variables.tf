@@ -341,6 +341,20 @@ variable "stall_timeout_seconds" {
   }
 }
 
+variable "object_lock" {
+  description = "Retention the task puts on every object version of a run at its commit (ADVANA_EXPORT_OBJECT_LOCK_MODE/_DAYS; docs/contract.md, \"Commit protocol\"): the bucket must have S3 Object Lock on with no default retention rule (modules/export-bucket). Grants the task role s3:PutObjectRetention on the prefix, which cannot shorten a retention without s3:BypassGovernanceRetention, granted to no role here. Null: no lock."
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.object_lock == null || try(contains(["GOVERNANCE", "COMPLIANCE"], var.object_lock.mode) && var.object_lock.days >= 1 && var.object_lock.days <= 36500 && floor(var.object_lock.days) == var.object_lock.days, false)
+    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days a whole number from 1 to 36500."
+  }
+}
+
 variable "replication_wait_seconds" {
   description = "Before writing the manifest, wait up to this many seconds for every archive object to report S3 replication COMPLETED, so the partner never sees a manifest before its data. FAILED or a timeout fails the run (exit 4) and removes it. 0 does not wait: use it only when no replication rule covers the prefix. Grants the task role s3:GetObject on the prefix (HeadObject)."
   type        = number

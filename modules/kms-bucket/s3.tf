@@ -2,14 +2,20 @@
 # below): it needs a log bucket the caller owns, which this module cannot
 # create for them. Scanners look for logging on the bucket resource only;
 # plan-review fails a bucket without it (control logging).
+# object_lock_enabled is left to aws_s3_bucket_object_lock_configuration
+# below: set here it forces a new bucket when it changes, while S3 turns
+# Object Lock on for an existing versioned bucket in place.
 #trivy:ignore:AVD-AWS-0089
 resource "aws_s3_bucket" "this" {
-  bucket              = var.bucket_name
-  force_destroy       = var.force_destroy
-  object_lock_enabled = var.object_lock != null
-  # The exception travels with the bucket, where the plan, the console and
-  # plan-review's register all see it.
-  tags = merge(var.tags, var.access_logging_exception == null ? {} : { "advana-export:access-logging-exception" = var.access_logging_exception })
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+  # The exceptions travel with the bucket, where the plan, the console and
+  # plan-review's register all see them.
+  tags = merge(
+    var.tags,
+    var.access_logging_exception == null ? {} : { "advana-export:access-logging-exception" = var.access_logging_exception },
+    var.object_lock_exception == null ? {} : { "advana-export:object-lock-exception" = var.object_lock_exception },
+  )
 }
 
 resource "aws_s3_bucket_public_access_block" "this" {
@@ -97,15 +103,23 @@ resource "aws_s3_bucket_logging" "this" {
   target_prefix = var.access_logging.target_prefix
 }
 
+# Object Lock, enabled in place (S3 allows it on an existing versioned
+# bucket; it can never be turned off again). Without default_retention no
+# version is locked on arrival: the export task locks a run's versions at its
+# commit, so a failed run can still be removed.
 resource "aws_s3_bucket_object_lock_configuration" "this" {
   count = var.object_lock != null ? 1 : 0
 
-  bucket = aws_s3_bucket.this.id
+  bucket              = aws_s3_bucket.this.id
+  object_lock_enabled = "Enabled"
 
-  rule {
-    default_retention {
-      mode = var.object_lock.mode
-      days = var.object_lock.days
+  dynamic "rule" {
+    for_each = var.object_lock.default_retention != null ? [var.object_lock.default_retention] : []
+    content {
+      default_retention {
+        mode = rule.value.mode
+        days = rule.value.days
+      }
     }
   }
 

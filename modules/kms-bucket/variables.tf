@@ -90,12 +90,20 @@ variable "access_logging_exception" {
 }
 
 variable "object_lock" {
-  description = "Object Lock default retention (mode and days); null turns Object Lock off."
+  description = "S3 Object Lock: null leaves it off; {} turns it on with no default retention (the writer puts retention on each version, as the export task does at its commit); default_retention locks every new version on arrival (replicas). Validated by the modules that call this one."
   type = object({
-    mode = string
-    days = number
+    default_retention = optional(object({
+      mode = string
+      days = number
+    }))
   })
   default = null
+}
+
+variable "object_lock_exception" {
+  description = "Why Object Lock is off (tag advana-export:object-lock-exception on the bucket, which plan-review records as EX-NO-OBJECT-LOCK); null for none. Validated by the modules that call this one."
+  type        = string
+  default     = null
 }
 
 variable "force_destroy" {

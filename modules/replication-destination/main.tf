@@ -29,9 +29,13 @@ module "bucket" {
 
   access_logging           = var.access_logging
   access_logging_exception = var.access_logging_exception
-  object_lock              = var.object_lock
-  force_destroy            = var.force_destroy
-  tags                     = var.tags
+  object_lock = var.object_lock == null ? null : { default_retention = {
+    mode = var.object_lock.mode
+    days = var.object_lock.days
+  } }
+  object_lock_exception = var.object_lock_exception
+  force_destroy         = var.force_destroy
+  tags                  = var.tags
 }
 
 # Each statement names the source's replication role, and also requires the

@@ -82,16 +82,35 @@ variable "lifecycle_rules" {
 }
 
 variable "object_lock" {
-  description = "Object Lock default retention for replicas; required when the source bucket uses Object Lock. Null leaves it off."
+  description = "S3 Object Lock for replicas, on by default: S3 replicates from an Object Lock bucket (the export bucket's default) only into one. Replicas arrive locked: a replica keeps the retention its source version had when it was replicated (the manifest's), and the default retention rule here (mode, days: default GOVERNANCE for 30 days, the export bucket's defaults) locks those that had none yet (the archives, replicated before the source locks them at the commit). Turning it on for an existing bucket happens in place and can never be undone. Null turns it off and needs object_lock_exception for plan-review."
   type = object({
     mode = optional(string, "GOVERNANCE")
-    days = number
+    days = optional(number, 30)
   })
-  default = null
+  default = {}
 
   validation {
-    condition     = var.object_lock == null || (contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, "")) && try(var.object_lock.days >= 1, false))
-    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days must be >= 1."
+    condition     = var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))
+    error_message = "object_lock.mode must be GOVERNANCE (who holds s3:BypassGovernanceRetention may still delete) or COMPLIANCE (nobody may, not even the account root, until retention ends)."
+  }
+  validation {
+    condition     = var.object_lock == null || try(var.object_lock.days >= 1 && var.object_lock.days <= 36500 && floor(var.object_lock.days) == var.object_lock.days, false)
+    error_message = "object_lock.days must be a whole number of days from 1 to 36500 (S3's limit)."
+  }
+}
+
+variable "object_lock_exception" {
+  description = "Why Object Lock is off, when object_lock is null: written on the bucket as tag advana-export:object-lock-exception, where plan-review records it as exception EX-NO-OBJECT-LOCK. Null with object_lock null fails the review."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.object_lock_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.object_lock_exception))
+    error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
+  }
+  validation {
+    condition     = var.object_lock_exception == null || var.object_lock == null
+    error_message = "object_lock_exception is set but Object Lock is on: remove the exception, or set object_lock = null."
   }
 }
 

@@ -58,6 +58,10 @@ type Config struct {
 	// replication COMPLETED before the manifest is written (0: no wait).
 	ReplicationWait time.Duration
 	ReplicationPoll time.Duration
+	// ObjectLockMode ("" = off) and ObjectLockDays: the retention the
+	// commit puts on every object version of the run (docs/contract.md).
+	ObjectLockMode string
+	ObjectLockDays int
 
 	DB     Conn
 	RDSIAM bool

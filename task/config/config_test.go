@@ -70,6 +70,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"dot-dot segment", map[string]string{EnvPrefix: "a/.."}, nil, EnvPrefix},
 		{"negative stall timeout", nil, []string{"--stall-timeout", "-1s"}, EnvStallTimeout},
 		{"bad replication wait", map[string]string{EnvReplicationWait: "soon"}, nil, EnvReplicationWait},
+		{"object lock mode unknown", map[string]string{EnvObjectLockMode: "LEGAL", EnvObjectLockDays: "30"}, nil, EnvObjectLockMode},
+		{"object lock days without mode", map[string]string{EnvObjectLockDays: "30"}, nil, EnvObjectLockMode},
+		{"object lock mode without days", map[string]string{EnvObjectLockMode: "GOVERNANCE"}, nil, EnvObjectLockDays},
+		{"object lock days past S3's limit", nil, []string{"--object-lock-mode", "COMPLIANCE", "--object-lock-days", "36501"}, EnvObjectLockDays},
 		{"missing region", map[string]string{"AWS_REGION": ""}, nil, "AWS_REGION"},
 		{"bad format", nil, []string{"--format", "tar"}, EnvFormat},
 		{"jobs without directory", nil, []string{"--jobs", "4"}, EnvJobs},
@@ -138,6 +142,20 @@ func TestDurationsDefault(t *testing.T) {
 	}
 	if c.StallTimeout != DefaultStallTimeout || c.ReplicationWait != 0 || c.ReplicationPoll != DefaultReplicationPoll {
 		t.Fatalf("defaults: stall %v, replication wait %v, poll %v", c.StallTimeout, c.ReplicationWait, c.ReplicationPoll)
+	}
+}
+
+// Object Lock is off unless both settings are given; the mode is
+// case-insensitive, as the module writes it upper-case.
+func TestObjectLockSettings(t *testing.T) {
+	c, err := Load(nil, getenv(validEnv()), io.Discard)
+	if err != nil || c.ObjectLockMode != "" || c.ObjectLockDays != 0 {
+		t.Fatalf("default: mode %q days %d, %v; want off", c.ObjectLockMode, c.ObjectLockDays, err)
+	}
+	env := validEnv()
+	env[EnvObjectLockMode], env[EnvObjectLockDays] = "governance", "365"
+	if c, err = Load(nil, getenv(env), io.Discard); err != nil || c.ObjectLockMode != "GOVERNANCE" || c.ObjectLockDays != 365 {
+		t.Fatalf("mode %q days %d, %v; want GOVERNANCE 365", c.ObjectLockMode, c.ObjectLockDays, err)
 	}
 }
 

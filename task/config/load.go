@@ -37,6 +37,8 @@ const (
 	EnvStallTimeout     = "ADVANA_EXPORT_STALL_TIMEOUT"
 	EnvReplicationWait  = "ADVANA_EXPORT_REPLICATION_WAIT"
 	EnvReplicationPoll  = "ADVANA_EXPORT_REPLICATION_POLL_INTERVAL"
+	EnvObjectLockMode   = "ADVANA_EXPORT_OBJECT_LOCK_MODE"
+	EnvObjectLockDays   = "ADVANA_EXPORT_OBJECT_LOCK_DAYS"
 	EnvRegion           = "AWS_REGION"
 	EnvDefaultRegion    = "AWS_DEFAULT_REGION"
 )
@@ -56,7 +58,8 @@ func EnvVars() []string {
 		EnvBucket, EnvPrefix, EnvKMSKeyID, EnvRegion, EnvDefaultRegion, EnvPathStyle, EnvFormat,
 		EnvCompression, EnvJobs, EnvParquetRowGroup, EnvParquetFileSize, EnvScratchDir, EnvPartSize,
 		EnvConcurrency, EnvVerify, EnvDryRun, EnvSchemas, EnvExcludeTables, EnvExcludeTableData,
-		EnvProgress, EnvStallTimeout, EnvReplicationWait, EnvReplicationPoll, EnvPGBinDir, EnvRDSIAM,
+		EnvProgress, EnvStallTimeout, EnvReplicationWait, EnvReplicationPoll, EnvObjectLockMode,
+		EnvObjectLockDays, EnvPGBinDir, EnvRDSIAM,
 		EnvDBSecret,
 	}, LibpqEnvVars...)
 }
@@ -202,6 +205,8 @@ func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowG
 	fs.DurationVar(&c.StallTimeout, "stall-timeout", parseDurationOr(EnvStallTimeout, env(EnvStallTimeout, ""), DefaultStallTimeout, p), "fail when pg_dump sends nothing for this long, 0 = never ("+EnvStallTimeout+")")
 	fs.DurationVar(&c.ReplicationWait, "replication-wait", parseDurationOr(EnvReplicationWait, env(EnvReplicationWait, ""), 0, p), "before the manifest, wait up to this long for every object to report replication COMPLETED, 0 = do not wait ("+EnvReplicationWait+")")
 	fs.DurationVar(&c.ReplicationPoll, "replication-poll-interval", parseDurationOr(EnvReplicationPoll, env(EnvReplicationPoll, ""), DefaultReplicationPoll, p), "how often to ask S3 for replication status ("+EnvReplicationPoll+")")
+	fs.StringVar(&c.ObjectLockMode, "object-lock-mode", env(EnvObjectLockMode, ""), "at the commit, lock every object version of the run in this S3 Object Lock mode, GOVERNANCE or COMPLIANCE; empty = no lock ("+EnvObjectLockMode+")")
+	fs.IntVar(&c.ObjectLockDays, "object-lock-days", envInt(EnvObjectLockDays, 0), "days the commit locks the run's versions for, with --object-lock-mode ("+EnvObjectLockDays+")")
 	fs.StringVar(&c.PGBinDir, "pg-bin-dir", env(EnvPGBinDir, ""), "directory with pg_dump, pg_restore and psql; empty = PATH ("+EnvPGBinDir+")")
 	fs.BoolVar(&c.RDSIAM, "rds-iam", envBool(EnvRDSIAM, false), "authenticate with an RDS IAM token instead of a password ("+EnvRDSIAM+")")
 }

@@ -80,6 +80,7 @@ func validate(c *Config, p *problems) {
 	if c.ReplicationPoll <= 0 {
 		p.add(EnvReplicationPoll+" (--replication-poll-interval)", "must be positive", "use e.g. 15s")
 	}
+	validateObjectLock(c, p)
 	if c.ProgressInterval < 0 {
 		p.add(EnvProgress+" (--progress-interval)", "must not be negative", "use e.g. 5s, or 0 to turn progress off")
 	}
@@ -111,6 +112,22 @@ func validate(c *Config, p *problems) {
 	}
 	if c.RDSIAM && (db.SSLMode == "disable" || db.SSLMode == "allow") {
 		p.add("PGSSLMODE", "RDS IAM authentication needs TLS", "use require or verify-full with "+EnvRDSIAM)
+	}
+}
+
+// maxObjectLockDays is S3's longest retention period (100 years).
+const maxObjectLockDays = 36500
+
+// validateObjectLock: both settings or neither; a lock without a period, or
+// a period without a mode, would commit runs the operator believes locked.
+func validateObjectLock(c *Config, p *problems) {
+	c.ObjectLockMode = strings.ToUpper(c.ObjectLockMode)
+	switch {
+	case c.ObjectLockMode == "" && c.ObjectLockDays == 0:
+	case c.ObjectLockMode != "GOVERNANCE" && c.ObjectLockMode != "COMPLIANCE":
+		p.add(EnvObjectLockMode+" (--object-lock-mode)", fmt.Sprintf("%q is not an Object Lock mode", c.ObjectLockMode), "use GOVERNANCE or COMPLIANCE (module input object_lock.mode), or leave both object lock settings unset")
+	case c.ObjectLockDays < 1 || c.ObjectLockDays > maxObjectLockDays:
+		p.add(EnvObjectLockDays+" (--object-lock-days)", fmt.Sprintf("%d days is not a retention period", c.ObjectLockDays), fmt.Sprintf("use 1-%d (module input object_lock.days) with %s", maxObjectLockDays, EnvObjectLockMode))
 	}
 }
 

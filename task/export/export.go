@@ -34,10 +34,6 @@ type Deps struct {
 	RandID func() string
 }
 
-// manifestTimeout bounds the manifest PUT, which a stop request does not
-// interrupt (see export).
-const manifestTimeout = 20 * time.Second
-
 // run is the state of one export.
 type run struct {
 	cfg      config.Config
@@ -158,25 +154,9 @@ func (r *run) export(ctx context.Context) (*manifest.Manifest, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindStorage, Err: err}
 	}
-	// The commit point (docs/contract.md, "Commit protocol"): the last step,
-	// and the only one that makes the export visible as complete. It is not
-	// cut short by SIGTERM: a PUT cancelled mid-flight may still be stored by
-	// S3 after undo has looked, leaving a manifest without its objects. So the
-	// PUT runs to its answer (bounded by manifestTimeout, well inside ECS's
-	// stop timeout), and the answer decides: stored, the export is complete;
-	// refused, undo removes the run.
 	key := path.Join(r.prefix, manifest.FileName)
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), manifestTimeout)
-	_, err = r.up.PutSmall(pctx, key, "application/json", body)
-	cancel()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted while writing the manifest: %w", err)}
-		}
-		return nil, &Error{Kind: KindStorage, Err: err}
-	}
-	if ctx.Err() != nil {
-		r.log.WithFields(logrus.Fields{"event": "stop_after_commit", "manifest_key": key}).Warn("stop requested while the manifest was being written; it was stored, so the export is complete")
+	if err := r.commit(ctx, key, body); err != nil {
+		return nil, err
 	}
 	elapsed := m.FinishedAt.Sub(r.started).Seconds()
 	r.log.WithFields(logrus.Fields{

@@ -36,6 +36,7 @@ type Client interface {
 	ListMultipartUploads(context.Context, *s3.ListMultipartUploadsInput, ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
 	ListObjectVersions(context.Context, *s3.ListObjectVersionsInput, ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error)
 	DeleteObject(context.Context, *s3.DeleteObjectInput, ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
+	PutObjectRetention(context.Context, *s3.PutObjectRetentionInput, ...func(*s3.Options)) (*s3.PutObjectRetentionOutput, error)
 }
 
 // Uploader writes objects into one bucket with one KMS key.
@@ -130,10 +131,12 @@ func (u *Uploader) Stream(ctx context.Context, key string, r io.Reader, count *C
 }
 
 // PutSmall writes a small, fully known body (the manifest) in one request,
-// with its SHA-256 as metadata and as S3's checksum.
-func (u *Uploader) PutSmall(ctx context.Context, key, contentType string, body []byte) (Object, error) {
+// with its SHA-256 as metadata and as S3's checksum. With lock, the object
+// is stored already locked: the same request that makes it visible protects
+// it, so there is no moment when it is visible and deletable.
+func (u *Uploader) PutSmall(ctx context.Context, key, contentType string, body []byte, lock *Retention) (Object, error) {
 	sum := sha256.Sum256(body)
-	out, err := u.s3.PutObject(ctx, &s3.PutObjectInput{
+	in := &s3.PutObjectInput{
 		Bucket:               aws.String(u.bucket),
 		Key:                  aws.String(key),
 		Body:                 &bytesReader{b: body},
@@ -144,7 +147,11 @@ func (u *Uploader) PutSmall(ctx context.Context, key, contentType string, body [
 		BucketKeyEnabled:     aws.Bool(true),
 		ChecksumAlgorithm:    types.ChecksumAlgorithmSha256,
 		Metadata:             map[string]string{SHA256Tag: hex.EncodeToString(sum[:])},
-	})
+	}
+	if lock != nil {
+		in.ObjectLockMode, in.ObjectLockRetainUntilDate = types.ObjectLockMode(lock.Mode), aws.Time(lock.Until)
+	}
+	out, err := u.s3.PutObject(ctx, in)
 	if err != nil {
 		return Object{}, fmt.Errorf("put s3://%s/%s: %w", u.bucket, key, err)
 	}

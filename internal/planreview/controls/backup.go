@@ -2,6 +2,7 @@ package controls
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
 )
@@ -12,7 +13,11 @@ var backupControl = Control{
 	NIST:  []string{"CP-9"},
 	Description: "Every bucket is versioned and has lifecycle rules (abort incomplete uploads, expire old versions); the plan " +
 		"replicates to another account: an enabled rule with a destination account other than the source's, replicas " +
-		"owned by the destination and encrypted with the destination's KMS key, only KMS-encrypted objects selected.",
+		"owned by the destination and encrypted with the destination's KMS key, only KMS-encrypted objects selected. " +
+		"Every bucket has S3 Object Lock, so a committed export cannot be deleted or overwritten before its retention ends: " +
+		"locked by a default retention rule on arrival (replicas), or, with no default rule, by the export task at the commit " +
+		"(its ADVANA_EXPORT_OBJECT_LOCK_MODE/_DAYS for that bucket), or carries the caller's reason for not (tag " +
+		ObjectLockExceptionTag + ", exception EX-NO-OBJECT-LOCK).",
 	Check: checkBackup,
 }
 
@@ -25,6 +30,7 @@ func checkBackup(c *Context, r *Result) {
 		for _, lc := range c.require(r, b, "aws_s3_bucket_lifecycle_configuration", "nothing expires old versions or aborts incomplete uploads") {
 			lifecycle(r, lc)
 		}
+		objectLock(c, r, b)
 	}
 	rcs := c.Plan.OfType("aws_s3_bucket_replication_configuration")
 	if len(rcs) == 0 {
@@ -79,4 +85,71 @@ func replicationRule(c *Context, r *Result, rc *model.Resource, i int, source st
 	c.keyAttribute(r, rc, at("destination", 0, "encryption_configuration", 0, "replica_kms_key_id")...)
 	sse, _ := rc.String(at("source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "status")...)
 	r.check(rc.Address, name("source_selection_criteria.sse_kms_encrypted_objects.status"), sse, sse == "Enabled", "KMS-encrypted objects are replicated")
+}
+
+// ObjectLockExceptionTag is the bucket tag in which the module's
+// object_lock_exception input records why a bucket has no Object Lock.
+const ObjectLockExceptionTag = "advana-export:object-lock-exception"
+
+// objectLock reports how the bucket's committed objects are protected from
+// deletion (issue #21): Object Lock with a default retention rule (every
+// version locked on arrival), or without one and an export task that locks
+// each run at its commit; no Object Lock needs the caller's reason.
+func objectLock(c *Context, r *Result, b *model.Resource) {
+	locks := c.attached(b, "aws_s3_bucket_object_lock_configuration", "bucket")
+	if len(locks) == 0 {
+		reason, _ := b.String("tags", ObjectLockExceptionTag)
+		if strings.TrimSpace(reason) == "" {
+			r.add(b.Address, "aws_s3_bucket_object_lock_configuration", "(none)", Fail, "no Object Lock: whoever holds a role with "+
+				"s3:DeleteObjectVersion, or the account's admins, can destroy committed exports; set object_lock, or "+
+				"object_lock_exception to say what protects them instead")
+			return
+		}
+		r.add(b.Address, "aws_s3_bucket_object_lock_configuration", "(none)", Pass, "off, with the caller's reason (exception EX-NO-OBJECT-LOCK): "+reason)
+		r.exceptBecause("EX-NO-OBJECT-LOCK", b.Address, reason)
+		return
+	}
+	for _, l := range locks {
+		enabled, _ := l.String("object_lock_enabled")
+		r.check(l.Address, "object_lock_enabled", enabled, enabled == "Enabled", "")
+		if mode, ok := l.String("rule", 0, "default_retention", 0, "mode"); ok {
+			days, _ := l.Get("rule", 0, "default_retention", 0, "days")
+			r.add(l.Address, "rule.default_retention", fmt.Sprintf("%s, %v days", mode, days), Pass, "every new version is locked on arrival (replicas)")
+			continue
+		}
+		// No default rule: only the task's lock at the commit protects a run.
+		name, _ := b.String("bucket")
+		mode, days, found, hidden := taskLock(c, r, name)
+		switch {
+		case !found && hidden:
+			r.add(l.Address, "rule.default_retention", "(none)", Unknown, "no default retention rule; whether the export task locks runs at the commit is known after apply")
+		case !found:
+			r.add(l.Address, "rule.default_retention", "(none)", Fail, "Object Lock without a default retention rule, and no export task "+
+				"of this plan locks its runs in "+name+" (ADVANA_EXPORT_OBJECT_LOCK_MODE): nothing is ever locked")
+		default:
+			r.add(l.Address, "rule.default_retention", "(none)", Pass, fmt.Sprintf("the export task locks every version of a run at its commit: %s, %s days "+
+				"(a default rule would lock a failed run before the task can remove it)", mode, days))
+		}
+	}
+}
+
+// taskLock finds the Object Lock an export container of the plan puts on
+// its runs in bucket; hidden says some task definition is known only after
+// apply.
+func taskLock(c *Context, r *Result, bucket string) (mode, days string, found, hidden bool) {
+	for _, td := range c.Plan.OfType("aws_ecs_task_definition") {
+		if _, ok := td.String("container_definitions"); !ok {
+			hidden = true
+		}
+	}
+	forEachContainer(c, r, func(_ *model.Resource, ct container) {
+		env := map[string]string{}
+		for _, e := range ct.Environment {
+			env[e.Name] = e.Value
+		}
+		if env["ADVANA_EXPORT_BUCKET"] == bucket && env["ADVANA_EXPORT_OBJECT_LOCK_MODE"] != "" && env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"] != "" {
+			mode, days, found = env["ADVANA_EXPORT_OBJECT_LOCK_MODE"], env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"], true
+		}
+	})
+	return mode, days, found, hidden
 }

@@ -31,6 +31,8 @@ var register = map[string]Exception{
 			"Mitigations: TLS to RDS with sslmode=verify-full against the pinned RDS CA bundle (RDS terminates with its own FIPS-validated modules where configured); " +
 			"every AWS call (S3, KMS) and every archive checksum is made by the Go Cryptographic Module in FIPS 140-3 mode; " +
 			"the parquet format reads every row over Go's TLS (pgx, FIPS 140-3 mode); only its schema.sql comes from pg_dump"},
+	"EX-NO-OBJECT-LOCK": {ID: "EX-NO-OBJECT-LOCK", NIST: []string{"CP-9"}, Location: "the caller's object_lock_exception (bucket tag " + ObjectLockExceptionTag + ")",
+		Reason: "S3 Object Lock is off on this bucket: committed exports can be deleted before the lifecycle expires them; the caller's reason"},
 	"EX-MUTABLE-IMAGE": {ID: "EX-MUTABLE-IMAGE", NIST: []string{"CM-14", "SI-7"}, Location: "the caller's allow_mutable_image = true",
 		Reason: "the image is referenced by tag, not digest: the caller opted out with allow_mutable_image; what runs can change without a plan"},
 }

@@ -139,15 +139,7 @@ func TestSIGTERMDuringManifestPUT(t *testing.T) {
 			if !stored {
 				proxy.Fail(testenv.OpPutObject, http.StatusServiceUnavailable, "manifest.json")
 			}
-			arrived, release := proxy.Hold(testenv.OpPutObject)
-			defer release()
-			r := runBinary(t, invocation{env: largeEnv(bucket, keyARN, proxy.URL), args: multipartArgs,
-				during: func(pid int) {
-					<-arrived
-					_ = syscall.Kill(pid, syscall.SIGTERM)
-					time.Sleep(300 * time.Millisecond) // the task has seen the signal
-					release()
-				}})
+			r := stopWhileHeld(t, proxy, testenv.OpPutObject, invocation{env: largeEnv(bucket, keyARN, proxy.URL), args: multipartArgs})
 			events := logEvents(t, r.stdout)
 			if stored {
 				if r.code != 0 || events["stop_after_commit"] == nil || events["export_succeeded"] == nil {
@@ -162,6 +154,22 @@ func TestSIGTERMDuringManifestPUT(t *testing.T) {
 			assertUndone(t, bucket, r, true)
 		})
 	}
+}
+
+// stopWhileHeld runs the binary, sends it SIGTERM once a request of op is
+// held at the proxy, and lets that request go on to the emulator once the
+// task has seen the signal: the request is in flight when the stop comes.
+func stopWhileHeld(t *testing.T, proxy *testenv.S3Proxy, op string, inv invocation) result {
+	t.Helper()
+	arrived, release := proxy.Hold(op)
+	defer release()
+	inv.during = func(pid int) {
+		<-arrived
+		_ = syscall.Kill(pid, syscall.SIGTERM)
+		time.Sleep(300 * time.Millisecond) // the task has seen the signal
+		release()
+	}
+	return runBinary(t, inv)
 }
 
 // Undo itself fails (S3 refuses the deletes): the log must not claim a
