@@ -39,12 +39,13 @@ const streamRuntimeBytes = 32 << 20
 // docs/benchmarks.md). The limit grows with the part size, so the rule that
 // keeps 500 GiB under 10,000 parts never makes the collector thrash. A limit
 // set by the operator (GOMEMLIMIT) is left alone. It returns the limit in
-// force.
-func streamMemoryLimit(uploadConcurrency int, partSize int64) int64 {
+// force and a function that puts the previous limit back, so an export that
+// runs after this one in the same process (tests) starts from the same state.
+func streamMemoryLimit(uploadConcurrency int, partSize int64) (int64, func()) {
 	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 {
-		return cur
+		return cur, func() {}
 	}
 	limit := streamRuntimeBytes + int64(uploadConcurrency+1)*partSize
-	debug.SetMemoryLimit(limit)
-	return limit
+	prev := debug.SetMemoryLimit(limit)
+	return limit, func() { debug.SetMemoryLimit(prev) }
 }
