@@ -20,7 +20,7 @@ func (res *Results) markdown(chart string) string {
 	p("")
 	p("![wall time, MB/s and peak RSS per contender](%s)", chart)
 	p("")
-	p("## Targets (issues #8 and #15)")
+	p("## Targets (issues #8, #15 and #23)")
 	p("")
 	p("| Target | Wanted | Measured | Met |")
 	p("|---|---|---|---|")
@@ -33,6 +33,7 @@ func (res *Results) markdown(chart string) string {
 	}
 	p("")
 	res.readingSection(p)
+	res.windowSection(p)
 	p("## Machine")
 	p("")
 	mc := res.Machine

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -11,6 +12,23 @@ import (
 )
 
 func TestZstdRoundTripAndErrorPassThrough(t *testing.T) {
+	// The zstd program (as in the image) and the Go encoder (without it).
+	for _, program := range []string{"zstd", "no-such-zstd-program"} {
+		t.Run(program, func(t *testing.T) {
+			if program == "zstd" {
+				if _, err := exec.LookPath(program); err != nil {
+					t.Fatalf("the zstd program is needed (as in the image): %v", err)
+				}
+			}
+			old := Program
+			Program = program
+			t.Cleanup(func() { Program = old })
+			testRoundTripAndErrorPassThrough(t)
+		})
+	}
+}
+
+func testRoundTripAndErrorPassThrough(t *testing.T) {
 	data := []byte(strings.Repeat("COPY public.t (id, v) FROM stdin;\n1\tabc\n", 50000))
 	r, err := NewZstd(bytes.NewReader(data), 1)
 	if err != nil {
@@ -34,6 +52,13 @@ func TestZstdRoundTripAndErrorPassThrough(t *testing.T) {
 	r, _ = NewZstd(io.MultiReader(bytes.NewReader(data), &errReader{boom}), 1)
 	if _, err := io.ReadAll(r); !errors.Is(err, boom) {
 		t.Fatalf("producer error became %v", err)
+	}
+	r.Close()
+
+	// A reader that gives up early (a failed upload) stops the compressor.
+	r, _ = NewZstd(bytes.NewReader(data), 1)
+	if _, err := r.Read(make([]byte, 10)); err != nil {
+		t.Fatal(err)
 	}
 	r.Close()
 }

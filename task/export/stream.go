@@ -23,6 +23,9 @@ import (
 // same bytes to pg_restore --list. The upload is completed only after
 // pg_dump exited 0 and the archive verified.
 func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Verification, string, error) {
+	limit, restoreLimit := streamMemoryLimit(r.cfg.Concurrency, r.partSize)
+	defer restoreLimit()
+	r.log.WithFields(logrus.Fields{"event": "memory_limit", "bytes": limit}).Info("garbage collector's soft memory limit (GOMEMLIMIT overrides it)")
 	dctx, stopDump := context.WithCancel(ctx)
 	defer stopDump()
 

@@ -161,9 +161,12 @@ func TestDockerfile(t *testing.T) {
 			if got := final.Args["PG_MAJOR"]; got != newestPGMajor {
 				t.Fatalf("ARG PG_MAJOR defaults to %q, want the newest documented major %s", got, newestPGMajor)
 			}
-			install := false
+			install, zstd := false, false
 			for _, run := range final.All("run") {
 				install = install || strings.Contains(run.Text(), "postgresql-client-${PG_MAJOR}")
+				// The default export compresses with the zstd program
+				// (task/compress); without it, it falls back to a slower encoder.
+				zstd = zstd || regexp.MustCompile(`apt-get install[^;]*\szstd\b`).MatchString(run.Text())
 				if regexp.MustCompile(`https?://|\bcurl\b|\bwget\b|sources\.list|gpg`).MatchString(run.Text()) {
 					t.Errorf("line %d fetches from outside Debian's archive or adds a repository: %s", run.Line, run.Text())
 				}
@@ -173,6 +176,9 @@ func TestDockerfile(t *testing.T) {
 			}
 			if !install {
 				t.Fatal("no RUN installs postgresql-client-${PG_MAJOR}")
+			}
+			if !zstd {
+				t.Fatal("no RUN installs zstd: the default export compresses with the zstd program (task/compress)")
 			}
 		}},
 		{"pg_dump on PATH is the client major's own", func(t *testing.T) {

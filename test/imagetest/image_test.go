@@ -151,6 +151,11 @@ func (s *suite) promises(t *testing.T) {
 		t.Errorf("pg_dump and pg_restore in %s are not ELF binaries: %q", pgBin, head)
 	}
 
+	// The default export compresses with the zstd program (task/compress).
+	if ver := runIn(t, s.image, "/usr/bin/zstd", "--version"); !strings.Contains(ver, "Zstandard") {
+		t.Errorf("zstd --version: %q, want the zstd program", ver)
+	}
+
 	// The RDS CA bundle is the repository's file, whose checksum the
 	// Dockerfile pins, and the system store the AWS SDK uses is there.
 	df, err := image.Parse(filepath.Join(s.root, "Dockerfile"))
