@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -117,7 +118,7 @@ func assertObjectLock(t *testing.T, plan *terraform.PlanStruct) {
 			if slices.Contains(st.Actions, "s3:PutObjectRetention") {
 				assert.Equal(t, "LockCommittedRuns", st.Sid, "%s: s3:PutObjectRetention outside the task's lock statement", where)
 				for _, r := range st.Resources {
-					assert.Regexp(t, `^arn:aws:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
+					assert.Regexp(t, `^arn:aws[a-z-]*:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
 				}
 			}
 		}
@@ -239,6 +240,9 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 			assert.Equal(t, []string{"s3:ListBucketVersions"}, st.Actions)
 			assert.Equal(t, []string{srcBucketARN}, st.Resources)
 			assert.Equal(t, []string{"exports/*"}, st.Condition["StringLike"]["s3:prefix"])
+		case "LockCommittedRuns": // hold, retention and lifting the hold at the commit
+			assert.ElementsMatch(t, []string{"s3:PutObjectLegalHold", "s3:PutObjectRetention"}, st.Actions)
+			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
 		case "ReadReplicationStatus": // HeadObject before the manifest
 			assert.Equal(t, []string{"s3:GetObject"}, st.Actions)
 			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
@@ -389,6 +393,22 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	// Object Lock on by default: each run is locked at its commit for as
 	// long as the lifecycle keeps it (lifecycle_rules.expiration_days).
 	assert.Equal(t, "GOVERNANCE", env["ADVANA_EXPORT_OBJECT_LOCK_MODE"])
-	assert.Equal(t, "30", env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"])
+	assert.Equal(t, fmt.Sprint(lifecycleExpirationDays(t, plan)), env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"], "locked as long as the lifecycle keeps it")
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
+}
+
+// lifecycleExpirationDays is the days after which the export bucket's
+// lifecycle expires an export, as planned.
+func lifecycleExpirationDays(t *testing.T, plan *terraform.PlanStruct) float64 {
+	t.Helper()
+	lc := resource(t, plan, srcBucket+".aws_s3_bucket_lifecycle_configuration.this")
+	for _, r := range lc["rule"].([]interface{}) {
+		if at(r, "id") == "expire-objects" {
+			if d, ok := at(r, "expiration", 0, "days").(float64); ok {
+				return d
+			}
+		}
+	}
+	t.Fatal("the export bucket's lifecycle expires nothing")
+	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -217,7 +219,7 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 
 	// Committed means locked (Object Lock is on by default): the task role's
 	// own credentials cannot delete any version of the run.
-	assertCommittedLocked(t, cfg, bucket, path.Dir(key), aws.ToString(td.TaskDefinition.TaskRoleArn))
+	assertCommittedLocked(t, cfg, bucket, path.Dir(key), aws.ToString(td.TaskDefinition.TaskRoleArn), lockDays(t, td.TaskDefinition))
 }
 
 // assertCommittedLocked checks that every version under the run's folder
@@ -226,7 +228,7 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 // is refused on AWS because no role of the module holds
 // s3:BypassGovernanceRetention, which assertObjectLock proves on the plan;
 // moto does not check that permission, so it is not tried here.)
-func assertCommittedLocked(t *testing.T, cfg aws.Config, bucket, folder, taskRoleARN string) {
+func assertCommittedLocked(t *testing.T, cfg aws.Config, bucket, folder, taskRoleARN string, days int) {
 	t.Helper()
 	ctx := context.Background()
 	root := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -241,7 +243,8 @@ func assertCommittedLocked(t *testing.T, cfg aws.Config, bucket, folder, taskRol
 		h, err := root.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
 		require.NoError(t, err)
 		assert.Equal(t, "GOVERNANCE", string(h.ObjectLockMode), "%s lock mode", name)
-		assert.True(t, aws.ToTime(h.ObjectLockRetainUntilDate).After(time.Now().Add(29*24*time.Hour)), "%s locked for the lifecycle's 30 days", name)
+		assert.True(t, aws.ToTime(h.ObjectLockRetainUntilDate).After(time.Now().Add(time.Duration(days)*24*time.Hour-time.Hour)), "%s locked for the definition's %d days", name, days)
+		assert.NotEqual(t, "ON", string(h.ObjectLockLegalHoldStatus), "%s still on legal hold: the lifecycle could never expire it", name)
 		_, err = asTask.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
 		assert.Error(t, err, "the task role deleted committed version %s", name)
 	}
@@ -287,4 +290,21 @@ func setAsideBucketPolicy(t *testing.T, c *s3.Client, bucket string) (restore fu
 		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: pol.Policy})
 		assert.NoError(t, err, "put the bucket policy back")
 	}
+}
+
+// lockDays is the retention the task definition asks the export to put on
+// each committed run (ADVANA_EXPORT_OBJECT_LOCK_DAYS of its export container).
+func lockDays(t *testing.T, td *ecstypes.TaskDefinition) int {
+	t.Helper()
+	for _, c := range td.ContainerDefinitions {
+		for _, e := range c.Environment {
+			if aws.ToString(e.Name) == "ADVANA_EXPORT_OBJECT_LOCK_DAYS" {
+				d, err := strconv.Atoi(aws.ToString(e.Value))
+				require.NoError(t, err)
+				return d
+			}
+		}
+	}
+	t.Fatal("the task definition asks for no Object Lock")
+	return 0
 }

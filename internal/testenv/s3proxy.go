@@ -18,6 +18,7 @@ const (
 	OpCompleteMultpart = "CompleteMultipartUpload"
 	OpPutObjectTagging = "PutObjectTagging"
 	OpPutRetention     = "PutObjectRetention"
+	OpPutLegalHold     = "PutObjectLegalHold"
 	OpPutObject        = "PutObject"
 	OpHeadObject       = "HeadObject"
 	OpDeleteObject     = "DeleteObject"
@@ -142,6 +143,8 @@ func Classify(r *http.Request) string {
 			return OpPutObjectTagging
 		case q.Has("retention"):
 			return OpPutRetention
+		case q.Has("legal-hold"):
+			return OpPutLegalHold
 		case strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1:
 			return OpPutObject
 		}

@@ -160,15 +160,18 @@ data "aws_iam_policy_document" "task" {
   }
 
   # The commit locks every version of the run (docs/contract.md, "Commit
-  # protocol"); the manifest PUT carries its retention, which S3 authorises
-  # as s3:PutObjectRetention too. It cannot shorten or remove a retention:
-  # that takes s3:BypassGovernanceRetention, which no role here holds. So
-  # once committed, RemoveFailedRuns above is refused on the run's versions.
+  # protocol"): a legal hold on the archive before the manifest (liftable, so
+  # a commit that fails is still undone), the retention carried by the
+  # manifest PUT (which S3 authorises as s3:PutObjectRetention too), then the
+  # archive's retention and its hold lifted. It cannot shorten or remove a
+  # retention: that takes s3:BypassGovernanceRetention, which no role here
+  # holds. So once committed, RemoveFailedRuns above is refused on the run's
+  # versions; lifting a hold leaves the retention in force.
   dynamic "statement" {
     for_each = var.object_lock != null ? [1] : []
     content {
       sid     = "LockCommittedRuns"
-      actions = ["s3:PutObjectRetention"]
+      actions = ["s3:PutObjectLegalHold", "s3:PutObjectRetention"]
       #tfsec:ignore:aws-iam-no-policy-wildcards
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }

@@ -342,7 +342,7 @@ variable "stall_timeout_seconds" {
 }
 
 variable "object_lock" {
-  description = "Retention the task puts on every object version of a run at its commit (ADVANA_EXPORT_OBJECT_LOCK_MODE/_DAYS; docs/contract.md, \"Commit protocol\"): the bucket must have S3 Object Lock on with no default retention rule (modules/export-bucket). Grants the task role s3:PutObjectRetention on the prefix, which cannot shorten a retention without s3:BypassGovernanceRetention, granted to no role here. Null: no lock."
+  description = "Retention the task puts on every object version of a run at its commit (ADVANA_EXPORT_OBJECT_LOCK_MODE/_DAYS; docs/contract.md, \"Commit protocol\"): the bucket must have S3 Object Lock on with no default retention rule (modules/export-bucket). Grants the task role s3:PutObjectRetention and s3:PutObjectLegalHold on the prefix, which cannot shorten a retention without s3:BypassGovernanceRetention, granted to no role here. Null: no lock."
   type = object({
     mode = string
     days = number

@@ -47,6 +47,7 @@ type run struct {
 	started  time.Time
 	id       string
 	prefix   string // the run's folder, no trailing slash
+	held     bool   // legal holds were put on the run's versions (commit)
 	// Set by the parquet format.
 	snapshot   *manifest.Snapshot
 	tables     []manifest.Table
@@ -208,11 +209,22 @@ func (r *run) undo(ctx context.Context) {
 		return
 	}
 	prefix := r.prefix + "/"
+	var releaseErr error
+	if r.held {
+		// The commit held the archive and then failed: lift the holds the
+		// task itself put, so the versions can be deleted like any other.
+		_, releaseErr = r.up.ReleaseHolds(ctx, prefix)
+	}
 	aborted, abortErr := r.up.AbortAll(ctx, prefix)
 	removed, removeErr := r.up.RemoveVersions(ctx, prefix)
 	entry := r.log.WithFields(logrus.Fields{"event": "run_undone", "prefix": prefix,
 		"uploads_aborted": aborted, "versions_deleted": removed.Versions})
-	if err := errors.Join(abortErr, removeErr); err != nil {
+	if removeErr == nil {
+		// Every version is gone: a hold that could not be lifted was on
+		// none of them (the hold itself had been refused).
+		releaseErr = nil
+	}
+	if err := errors.Join(releaseErr, abortErr, removeErr); err != nil {
 		entry.WithError(err).Error("could not remove everything of the failed run: what is left has no manifest, so consumers ignore it; the bucket's lifecycle rules expire it")
 		return
 	}

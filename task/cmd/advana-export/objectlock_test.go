@@ -30,9 +30,9 @@ func newLockedTarget(t *testing.T) (bucket, keyARN string) {
 	return bucket, keyARN
 }
 
-// releaseLocks deletes what a test left locked in GOVERNANCE mode: the
-// emulator's root credentials may bypass governance retention; no role the
-// module creates may.
+// releaseLocks deletes what a test left locked in GOVERNANCE mode or on
+// legal hold: the emulator's root credentials may bypass governance
+// retention; no role the module creates may.
 func releaseLocks(t *testing.T, bucket string) {
 	c := moto.S3Client()
 	out, err := c.ListObjectVersions(context.Background(), &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
@@ -40,6 +40,8 @@ func releaseLocks(t *testing.T, bucket string) {
 		return
 	}
 	for _, v := range out.Versions {
+		_, _ = c.PutObjectLegalHold(context.Background(), &s3.PutObjectLegalHoldInput{Bucket: aws.String(bucket), Key: v.Key,
+			VersionId: v.VersionId, LegalHold: &s3types.ObjectLockLegalHold{Status: s3types.ObjectLockLegalHoldStatusOff}})
 		_, _ = c.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key,
 			VersionId: v.VersionId, BypassGovernanceRetention: aws.Bool(true)})
 	}
@@ -75,6 +77,9 @@ func assertLocked(t *testing.T, bucket string, started time.Time) {
 		until := aws.ToTime(h.ObjectLockRetainUntilDate)
 		if h.ObjectLockMode != s3types.ObjectLockModeGovernance || until.Before(started.Add(23*time.Hour)) || until.After(time.Now().Add(25*time.Hour)) {
 			t.Errorf("%s: lock %q until %v, want GOVERNANCE for one day", name, h.ObjectLockMode, until)
+		}
+		if h.ObjectLockLegalHoldStatus == s3types.ObjectLockLegalHoldStatusOn {
+			t.Errorf("%s: still on legal hold after the commit, so the lifecycle could never expire it", name)
 		}
 		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId}); err == nil {
 			t.Errorf("%s: deleted by its version id although it is locked", name)
@@ -117,30 +122,42 @@ func TestObjectLockCommit(t *testing.T) {
 	if n := proxy.Count(testenv.OpPutRetention); n != 1 {
 		t.Errorf("%d PutObjectRetention calls for one archive, want 1 (the manifest is locked by its PUT)", n)
 	}
+	// The archive was held before the manifest and its hold lifted after
+	// the retention: two legal-hold calls, none for the manifest.
+	if n := proxy.Count(testenv.OpPutLegalHold); n != 2 {
+		t.Errorf("%d PutObjectLegalHold calls for one archive, want 2 (hold, then lift)", n)
+	}
 }
 
 // Faults in the commit with Object Lock on: each leaves a complete, locked
 // run or nothing.
 func TestObjectLockCommitFaults(t *testing.T) {
 	t.Parallel()
-	t.Run("retention refused", func(t *testing.T) {
+	t.Run("hold refused", func(t *testing.T) {
 		t.Parallel()
-		bucket, r := runRefused(t, testenv.OpPutRetention, "")
-		if e := logEvents(t, r.stdout)["export_failed"]["error"].(string); !strings.Contains(e, "lock s3://") {
-			t.Errorf("the error does not name the lock: %s", e)
+		bucket, r := runRefused(t, testenv.OpPutLegalHold, "")
+		if e := logEvents(t, r.stdout)["export_failed"]["error"].(string); !strings.Contains(e, "legal hold ON") {
+			t.Errorf("the error does not name the hold: %s", e)
 		}
 		assertUndone(t, bucket, r, true)
 	})
+	// Refused after the archive was held: undo lifts the hold the task put
+	// and removes everything, as for a run without Object Lock.
+	t.Run("manifest refused after the hold", func(t *testing.T) {
+		t.Parallel()
+		bucket, r := runRefused(t, testenv.OpPutObject, "manifest.json")
+		assertUndone(t, bucket, r, true)
+	})
 	for _, stored := range []bool{true, false} {
-		t.Run(map[bool]string{true: "SIGTERM during the lock, lock stored", false: "SIGTERM during the lock, lock refused"}[stored], func(t *testing.T) {
+		t.Run(map[bool]string{true: "SIGTERM during the hold, hold stored", false: "SIGTERM during the hold, hold refused"}[stored], func(t *testing.T) {
 			t.Parallel()
 			bucket, keyARN := newLockedTarget(t)
 			proxy := faultProxy(t)
 			if !stored {
-				proxy.Fail(testenv.OpPutRetention, http.StatusServiceUnavailable, "")
+				proxy.Fail(testenv.OpPutLegalHold, http.StatusServiceUnavailable, "")
 			}
 			started := time.Now()
-			r := stopWhileHeld(t, proxy, testenv.OpPutRetention, invocation{env: lockedEnv(bucket, keyARN, proxy.URL), args: multipartArgs})
+			r := stopWhileHeld(t, proxy, testenv.OpPutLegalHold, invocation{env: lockedEnv(bucket, keyARN, proxy.URL), args: multipartArgs})
 			events := logEvents(t, r.stdout)
 			if stored {
 				if r.code != 0 || events["stop_after_commit"] == nil {
@@ -149,27 +166,56 @@ func TestObjectLockCommitFaults(t *testing.T) {
 				assertLocked(t, bucket, started)
 				return
 			}
-			if r.code != 5 || !strings.Contains(events["export_failed"]["error"].(string), "interrupted while locking the run") {
-				t.Fatalf("exit %d, want 5 naming the lock:\n%s%s", r.code, r.stdout, r.stderr)
+			if r.code != 5 || !strings.Contains(events["export_failed"]["error"].(string), "interrupted while holding the run") {
+				t.Fatalf("exit %d, want 5 naming the hold:\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			assertUndone(t, bucket, r, true)
 		})
 	}
-	// The one fault that leaves something: the archive is locked and then S3
-	// refuses the manifest. The task cannot remove a locked version (it has
-	// no s3:BypassGovernanceRetention, by design); it must say so, and leave
-	// no manifest, so consumers never take the run for complete.
-	t.Run("manifest refused after the lock", func(t *testing.T) {
+	// After the commit point the run is complete; SIGTERM does not cut the
+	// retention short, so it ends locked as without the signal.
+	t.Run("SIGTERM during the retention", func(t *testing.T) {
 		t.Parallel()
-		bucket, r := runRefused(t, testenv.OpPutObject, "manifest.json")
-		undone := logEvents(t, r.stdout)["run_undone"]
-		if undone == nil || undone["level"] != "error" || !strings.Contains(undone["message"].(string), "no manifest") {
-			t.Fatalf("run_undone does not report the locked archive it could not remove:\n%s", r.stdout)
+		bucket, keyARN := newLockedTarget(t)
+		proxy := faultProxy(t)
+		started := time.Now()
+		r := stopWhileHeld(t, proxy, testenv.OpPutRetention, invocation{env: lockedEnv(bucket, keyARN, proxy.URL), args: multipartArgs})
+		if r.code != 0 || logEvents(t, r.stdout)["run_locked"] == nil {
+			t.Fatalf("exit %d, want 0 with run_locked:\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		for _, k := range listKeys(t, bucket) {
-			if strings.HasSuffix(k, "manifest.json") {
-				t.Fatalf("a manifest is present after a failed run: %s", k)
+		assertLocked(t, bucket, started)
+	})
+	// The retention refused after the commit: the run is complete and stays
+	// protected by its hold; the task reports what is left on hold, and
+	// nothing of the run can be deleted.
+	t.Run("retention refused after the commit", func(t *testing.T) {
+		t.Parallel()
+		bucket, keyARN := newLockedTarget(t)
+		proxy := faultProxy(t)
+		proxy.Fail(testenv.OpPutRetention, http.StatusInternalServerError, "")
+		r := runBinary(t, invocation{env: lockedEnv(bucket, keyARN, proxy.URL), args: multipartArgs})
+		ev := logEvents(t, r.stdout)["retention_incomplete"]
+		if r.code != 0 || ev == nil || ev["level"] != "error" {
+			t.Fatalf("exit %d, want 0 with an error-level retention_incomplete:\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if held, _ := ev["still_held"].([]any); len(held) != 1 {
+			t.Errorf("still_held = %v, want the one archive version", ev["still_held"])
+		}
+		ctx := context.Background()
+		c := moto.S3Client()
+		out, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		manifests := 0
+		for _, v := range out.Versions {
+			manifests += map[bool]int{true: 1}[strings.HasSuffix(aws.ToString(v.Key), "/manifest.json")]
+			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId}); err == nil {
+				t.Errorf("%s@%s deleted by its version id: a committed run was left unprotected", aws.ToString(v.Key), aws.ToString(v.VersionId))
 			}
+		}
+		if manifests != 1 {
+			t.Errorf("%d manifests, want the committed one", manifests)
 		}
 	})
 }
