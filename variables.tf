@@ -370,7 +370,7 @@ variable "replication" {
 }
 
 variable "lifecycle_rules" {
-  description = "How long exports are kept in the internal bucket. `expiration_days` expires current exports under the prefix (null keeps them); `noncurrent_version_expiration_days` removes overwritten or deleted versions. Incomplete multipart uploads are always aborted after 1 day."
+  description = "How long exports are kept in the internal bucket. `expiration_days` expires current exports under the prefix after that many days; 0 keeps them (null is not \"keep\": Terraform gives an optional attribute set to null its default, 30). `noncurrent_version_expiration_days` removes overwritten or deleted versions. Incomplete multipart uploads are always aborted after 1 day."
   type = object({
     expiration_days                    = optional(number, 30)
     noncurrent_version_expiration_days = optional(number, 7)
@@ -379,8 +379,8 @@ variable "lifecycle_rules" {
   nullable = false
 
   validation {
-    condition     = (var.lifecycle_rules.expiration_days == null || try(var.lifecycle_rules.expiration_days >= 1, false)) && var.lifecycle_rules.noncurrent_version_expiration_days != null && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
-    error_message = "lifecycle_rules.expiration_days must be null (keep) or >= 1, and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
+    condition     = try(var.lifecycle_rules.expiration_days >= 0 && floor(var.lifecycle_rules.expiration_days) == var.lifecycle_rules.expiration_days, false) && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
+    error_message = "lifecycle_rules.expiration_days must be a whole number of days >= 1, or 0 to keep exports (not null, which Terraform turns into the default 30), and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
   }
 }
 
@@ -428,6 +428,10 @@ variable "object_lock" {
   validation {
     condition     = var.object_lock == null || try(var.object_lock.days == null ? true : var.object_lock.days >= 1 && var.object_lock.days <= 36500 && floor(var.object_lock.days) == var.object_lock.days, false)
     error_message = "object_lock.days must be a whole number of days from 1 to 36500 (S3's limit), or null for lifecycle_rules.expiration_days."
+  }
+  validation {
+    condition     = var.object_lock == null || try(var.object_lock.days != null, false) || var.lifecycle_rules.expiration_days != 0
+    error_message = "object_lock.days is required when lifecycle_rules.expiration_days = 0 (exports kept forever): say how long each run stays locked, e.g. object_lock = { days = 365 }."
   }
 }
 

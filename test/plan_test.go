@@ -161,3 +161,37 @@ func TestCreateFalsePlansNothing(t *testing.T) {
 	}
 	assert.Empty(t, plan.ResourcePlannedValuesMap, "no resource")
 }
+
+// lifecycle_rules.expiration_days = 0 keeps exports: the lifecycle has no
+// expiration, and each run is locked for object_lock.days. (null cannot mean
+// "keep": Terraform gives an optional attribute set to null its default.)
+func TestKeepExportsForever(t *testing.T) {
+	t.Parallel()
+	dir := copyToTemp(t, ".")
+	pointAtMoto(t, dir)
+	opts := tfOptions(t, dir, map[string]interface{}{
+		"image":              testImage,
+		"db_secret_arn":      testDBSecretARN,
+		"database":           map[string]interface{}{"host": testDBHost, "name": "milmove"},
+		"subnet_ids":         []string{testSubnet},
+		"security_group_ids": []string{testSG},
+		"lifecycle_rules":    map[string]interface{}{"expiration_days": 0},
+		"object_lock":        map[string]interface{}{"days": 365},
+	})
+	opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
+
+	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
+
+	lc := resource(t, plan, "module.bucket[0].module.bucket.aws_s3_bucket_lifecycle_configuration.this")
+	found := false
+	for _, r := range lc["rule"].([]interface{}) {
+		if at(r, "id") == "expire-objects" {
+			found = true
+			assert.Empty(t, at(r, "expiration"), "expiration_days = 0 must keep exports, not expire them")
+			assert.EqualValues(t, 7, at(r, "noncurrent_version_expiration", 0, "noncurrent_days"))
+		}
+	}
+	assert.True(t, found, "no expire-objects rule in the lifecycle")
+	td := resource(t, plan, "module.task[0].aws_ecs_task_definition.this")
+	assert.Contains(t, td["container_definitions"], `{"name":"ADVANA_EXPORT_OBJECT_LOCK_DAYS","value":"365"}`)
+}

@@ -581,3 +581,30 @@ run "object_lock_exception_with_lock_on" {
   }
   expect_failures = [var.object_lock_exception]
 }
+
+# Keeping exports forever is expiration_days = 0 (null becomes the default
+# 30); the lock then needs its own days. What it plans to is asserted by
+# TestKeepExportsForever.
+run "valid_keep_exports_forever" {
+  command = plan
+  variables {
+    lifecycle_rules = { expiration_days = 0 }
+    object_lock     = { days = 365 }
+  }
+}
+
+run "keep_exports_forever_without_lock_days" {
+  command = plan
+  variables {
+    lifecycle_rules = { expiration_days = 0 }
+  }
+  expect_failures = [var.object_lock]
+}
+
+run "expiration_days_negative" {
+  command = plan
+  variables {
+    lifecycle_rules = { expiration_days = -1 }
+  }
+  expect_failures = [var.lifecycle_rules]
+}

@@ -28,7 +28,7 @@ module "bucket" {
 
   lifecycle_rules = {
     prefix                             = "${var.prefix}/"
-    expiration_days                    = var.lifecycle_rules.expiration_days
+    expiration_days                    = var.lifecycle_rules.expiration_days == 0 ? null : var.lifecycle_rules.expiration_days
     noncurrent_version_expiration_days = var.lifecycle_rules.noncurrent_version_expiration_days
   }
 

@@ -104,7 +104,7 @@ variable "log_group_names" {
 }
 
 variable "lifecycle_rules" {
-  description = "How long exports are kept in the internal bucket. `expiration_days` expires current exports under the prefix (null keeps them); `noncurrent_version_expiration_days` removes overwritten or deleted versions. Incomplete multipart uploads are always aborted after 1 day."
+  description = "How long exports are kept in the internal bucket. `expiration_days` expires current exports under the prefix after that many days; 0 keeps them (null is not \"keep\": Terraform gives an optional attribute set to null its default, 30). `noncurrent_version_expiration_days` removes overwritten or deleted versions. Incomplete multipart uploads are always aborted after 1 day."
   type = object({
     expiration_days                    = optional(number, 30)
     noncurrent_version_expiration_days = optional(number, 7)
@@ -113,8 +113,8 @@ variable "lifecycle_rules" {
   nullable = false
 
   validation {
-    condition     = (var.lifecycle_rules.expiration_days == null || try(var.lifecycle_rules.expiration_days >= 1, false)) && var.lifecycle_rules.noncurrent_version_expiration_days != null && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
-    error_message = "lifecycle_rules.expiration_days must be null or >= 1 and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
+    condition     = try(var.lifecycle_rules.expiration_days >= 0 && floor(var.lifecycle_rules.expiration_days) == var.lifecycle_rules.expiration_days, false) && try(var.lifecycle_rules.noncurrent_version_expiration_days >= 1, false)
+    error_message = "lifecycle_rules.expiration_days must be a whole number of days >= 1, or 0 to keep exports (not null, which Terraform turns into the default 30), and lifecycle_rules.noncurrent_version_expiration_days must be >= 1."
   }
 }
 
