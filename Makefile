@@ -21,7 +21,9 @@ PODMAN := CONTAINERS_CONF=$(CURDIR)/image/containers.conf podman --runtime runc 
 export TF_CLI_CONFIG_FILE := $(CURDIR)/test/terraform.tfrc
 export TF_IN_AUTOMATION := 1
 export PG_BIN_DIR ?= /usr/lib/postgresql/15/bin
-export PATH := $(PATH):/root/.pyenv/shims
+# moto_server and the aws CLI: pip installs them under pyenv's shims on these
+# machines; elsewhere they are expected on PATH already.
+export PATH := $(PATH)$(if $(wildcard $(HOME)/.pyenv/shims),:$(HOME)/.pyenv/shims)
 
 TF_DIRS := . $(wildcard modules/*) $(wildcard examples/*)
 

@@ -5,8 +5,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -77,4 +80,50 @@ func missing(want, have map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+var applyVar = regexp.MustCompile(`-var '?([A-Za-z0-9_]+)=`)
+
+// TestExampleReadmesSetEveryRequiredVariable: an example README's
+// `terraform apply` sets every variable of the example that has no default,
+// so the command a newcomer copies does not stop at a prompt (#24: the
+// minimal example's lacked database_host and database_name).
+func TestExampleReadmesSetEveryRequiredVariable(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	dirs, err := filepath.Glob(filepath.Join(root, "examples", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, dir := range dirs {
+		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		if err != nil || !strings.Contains(string(readme), "terraform apply") {
+			continue
+		}
+		checked++
+		set := map[string]bool{}
+		for _, m := range applyVar.FindAllStringSubmatch(string(readme), -1) {
+			set[m[1]] = true
+		}
+		required := map[string]bool{}
+		files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			file, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+				if _, hasDefault := b.Body.Attributes["default"]; b.Type == "variable" && !hasDefault {
+					required[b.Labels[0]] = true
+				}
+			}
+		}
+		assert.Empty(t, missing(required, set), "%s: README's terraform apply leaves these required variables unset", filepath.Base(dir))
+	}
+	assert.NotZero(t, checked, "no example README has a terraform apply command")
 }

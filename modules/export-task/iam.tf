@@ -143,7 +143,7 @@ data "aws_iam_policy_document" "task" {
   statement {
     sid     = "RemoveFailedRuns"
     actions = ["s3:DeleteObjectVersion"]
-    #tfsec:ignore:aws-iam-no-policy-wildcards
+    #trivy:ignore:AVD-AWS-0057
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }
 
@@ -172,7 +172,7 @@ data "aws_iam_policy_document" "task" {
     content {
       sid     = "LockCommittedRuns"
       actions = ["s3:PutObjectLegalHold", "s3:PutObjectRetention"]
-      #tfsec:ignore:aws-iam-no-policy-wildcards
+      #trivy:ignore:AVD-AWS-0057
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
@@ -184,7 +184,7 @@ data "aws_iam_policy_document" "task" {
     content {
       sid     = "ReadReplicationStatus"
       actions = ["s3:GetObject"]
-      #tfsec:ignore:aws-iam-no-policy-wildcards
+      #trivy:ignore:AVD-AWS-0057
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
