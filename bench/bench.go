@@ -20,7 +20,9 @@ import (
 
 const (
 	database = "bench"
-	bucket   = "advana-bench"
+	// oneTableDatabase is one big table (issue #23 item 3).
+	oneTableDatabase = "bench_one_table"
+	bucket           = "advana-bench"
 	// taskConcurrency is advana-export's default --concurrency.
 	taskConcurrency = 4
 )
@@ -113,6 +115,12 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 			return nil, err
 		}
 	}
+	if err := b.loadOneTable(ctx, 2*cfg.Scale); err != nil {
+		return nil, err
+	}
+	if res.OneTable, err = b.phase(ctx, cfg.Repeat, oneTableContenders(), false); err != nil {
+		return nil, err
+	}
 	res.Finished = time.Now().UTC()
 	res.Machine.LoadEnd = loadAvg()
 	return res, nil
@@ -182,6 +190,47 @@ func (b *Bench) load(ctx context.Context, fromGB, toGB float64, first bool) erro
 }
 
 func units(gb float64) int64 { return int64(math.Round(gb * unitsPerGB)) }
+
+// loadOneTable makes the database of issue #23 item 3: one table of the
+// bench's widest rows (shipments), about gb on disk, and sets dbSize to it.
+func (b *Bench) loadOneTable(ctx context.Context, gb float64) error {
+	out, err := b.pg.Query(ctx, database, "select pg_table_size('app.shipments') / greatest(count(*), 1) from app.shipments")
+	if err != nil {
+		return err
+	}
+	perRow, err := strconv.ParseInt(out, 10, 64)
+	if err != nil || perRow <= 0 {
+		return fmt.Errorf("bytes per shipment %q: %v", out, err)
+	}
+	rows := int64(gb * 1e9 / float64(perRow))
+	logf("loading %s: one table of %d shipments (about %.2f GB)", oneTableDatabase, rows, gb)
+	start := time.Now()
+	if err := b.pg.CreateDatabase(ctx, oneTableDatabase); err != nil {
+		return err
+	}
+	if err := createSchema(ctx, b.pg, oneTableDatabase); err != nil {
+		return err
+	}
+	const chunk = 50_000
+	var scripts []string
+	for lo := int64(0); lo < rows; lo += chunk {
+		scripts = append(scripts, shipmentsSQL(lo, min(lo+chunk, rows)))
+	}
+	if err := parallel(ctx, b.pg, oneTableDatabase, scripts, runtime.NumCPU()); err != nil {
+		return err
+	}
+	if err := b.pg.Exec(ctx, oneTableDatabase, "drop table app.events, app.ledger, app.documents;\nalter table app.shipments add primary key (id);\nvacuum (freeze, analyze);\ncheckpoint;"); err != nil {
+		return err
+	}
+	if out, err = b.pg.Query(ctx, oneTableDatabase, "select pg_database_size(current_database())"); err != nil {
+		return err
+	}
+	if b.dbSize, err = strconv.ParseInt(out, 10, 64); err != nil {
+		return fmt.Errorf("database size %q: %w", out, err)
+	}
+	logf("database %s: %s on disk, loaded in %s", oneTableDatabase, mb(b.dbSize), time.Since(start).Round(time.Second))
+	return nil
+}
 
 // env is what every measured command runs with: libpq settings for the
 // bench database, the AWS settings for versitygw, advana-export's

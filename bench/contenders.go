@@ -30,6 +30,9 @@ type Contender struct {
 	Format string
 	// Memory marks the rows also run at the second, larger size.
 	Memory bool
+	// Database, when set, is the database the row exports instead of the
+	// bench's (the one-big-table phase).
+	Database string
 }
 
 // Outcome is one run of a contender.
@@ -86,6 +89,23 @@ func contenders() []Contender {
 	}
 }
 
+// oneTableContenders is issue #23 item 3's phase: the database that is one
+// big table, exported by one job and by two, as Parquet (the table is read
+// in block ranges by both jobs) and as a directory (pg_dump cannot split a
+// table, shown for comparison).
+func oneTableContenders() []Contender {
+	return []Contender{
+		{ID: "one-parquet1", Group: "advana-export", Label: "advana-export --format parquet --jobs 1", Database: oneTableDatabase,
+			Flags: []string{"--format", "parquet", "--jobs", "1"}},
+		{ID: "one-parquet2", Group: "advana-export", Label: "advana-export --format parquet --jobs 2", Database: oneTableDatabase,
+			Flags: []string{"--format", "parquet", "--jobs", "2"}},
+		{ID: "one-dir1", Group: "advana-export", Label: "advana-export --format directory --jobs 1", Database: oneTableDatabase,
+			Flags: []string{"--format", "directory", "--jobs", "1"}},
+		{ID: "one-dir2", Group: "advana-export", Label: "advana-export --format directory --jobs 2", Database: oneTableDatabase,
+			Flags: []string{"--format", "directory", "--jobs", "2"}},
+	}
+}
+
 // advanaScript is the advana-export command line for a row.
 func advanaScript(c Contender) string {
 	s := `advana-export export`
@@ -124,6 +144,9 @@ func (b *Bench) runAdvana(ctx context.Context, c Contender, prefix string) (Outc
 	}
 	defer os.RemoveAll(scratch)
 	env := []string{"ADVANA_EXPORT_PREFIX=" + prefix, "ADVANA_EXPORT_SCRATCH_DIR=" + scratch}
+	if c.Database != "" {
+		env = append(env, "PGDATABASE="+c.Database) // after the bench's: the last one wins
+	}
 	s, err := b.measure(ctx, env, b.binary+" export "+shellJoin(c.Flags))
 	if err != nil {
 		return Outcome{}, err

@@ -157,6 +157,13 @@ from generate_series({{lo}}, {{hi}}) g where g % 8 = 0;
 `)
 }
 
+// shipmentsSQL is chunkSQL's shipments statement alone, for the database
+// that is one table.
+func shipmentsSQL(lo, hi int64) string {
+	s := chunkSQL(lo, hi)
+	return s[:strings.Index(s, "insert into app.events")]
+}
+
 // Executor runs SQL scripts in the bench database.
 type Executor interface {
 	Exec(ctx context.Context, database, script string) error

@@ -83,6 +83,7 @@ func (res *Results) markdown(chart string) string {
 		"(`s3upload.Uploader`, the same part size and concurrency 4), timed in the bench's process: the other bound of the overlap target.")
 	p("")
 	res.partnerSection(p)
+	res.oneTableSection(p)
 	res.memorySection(p)
 	runningSection(p)
 	return w.String()
@@ -183,6 +184,31 @@ func (res *Results) memorySection(p func(string, ...any)) {
 		}
 		p("| %s | %.2f | %.0f | %.2f | %.0f | %.2f× |", cell(rb.Label), secs(ra.Stats.Wall), mib(ra.Stats.MaxRSSKiB),
 			secs(rb.Stats.Wall), mib(rb.Stats.MaxRSSKiB), float64(rb.Stats.MaxRSSKiB)/float64(ra.Stats.MaxRSSKiB))
+	}
+	p("")
+}
+
+// oneTableSection is issue #23 item 3's phase: one big table.
+func (res *Results) oneTableSection(p func(string, ...any)) {
+	ph := res.OneTable
+	p("## One big table")
+	p("")
+	if ph == nil {
+		p("Not run.")
+		p("")
+		return
+	}
+	p("A second database, `%s`: one table of the bench's shipments rows, %s on disk, nothing else. The custom and "+
+		"directory formats give a table to one pg_dump worker whatever `--jobs` says; Parquet with `--jobs 2` reads it in "+
+		"two block ranges of its heap at once, inside the same snapshot (a table at least `--parquet-split-mib`, default "+
+		"256 MiB, and larger than the database ÷ jobs; PostgreSQL 14 or later).", oneTableDatabase, mb(ph.DBSize))
+	p("")
+	p("| Contender | Wall s (min–max) | MB/s | Archive MB | Peak RSS MiB | CPU s | Server CPU s |")
+	p("|---|---|---|---|---|---|---|")
+	for _, r := range ph.Rows {
+		p("| %s | %.2f (%.2f–%.2f) | %.0f | %.1f | %.0f | %.1f | %.1f |", cell(r.Label), secs(r.Stats.Wall), secs(r.Stats.MinWall),
+			secs(r.Stats.MaxWall), float64(ph.DBSize)/1e6/secs(r.Stats.Wall), float64(r.ArchiveBytes)/1e6, mib(r.Stats.MaxRSSKiB),
+			r.Stats.CPUSeconds, r.Stats.ServerCPU)
 	}
 	p("")
 }

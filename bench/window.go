@@ -36,7 +36,8 @@ func (res *Results) windowSection(p func(string, ...any)) {
 	p("")
 	p("So one task with the default settings exports about min(database read rate, %.0f MB/s per backend core like these) × %d h. "+
 		"Where that is less than the database, `--format directory --jobs N` or `--format parquet --jobs N` read N tables at once "+
-		"(N backends, N × the rate) until storage or the task's vCPUs stop them; a single table larger than one backend reads in the window "+
-		"(%.1f TB here) is not split yet (issue #23 item 3).", streamMBs, windowHours, streamMBs*window/1e6)
+		"(N backends, N × the rate) until storage or the task's vCPUs stop them. A single table larger than one backend reads in the window "+
+		"(%.1f TB here) is read by every job at once only as Parquet (block ranges of its heap, PostgreSQL 14+; see \"One big table\"); "+
+		"pg_dump's formats give it one backend, so for them that is the limit.", streamMBs, windowHours, streamMBs*window/1e6)
 	p("")
 }

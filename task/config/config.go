@@ -38,6 +38,10 @@ type Config struct {
 	// a table's next row group starts a new file.
 	ParquetRowGroup int64
 	ParquetFileSize int64
+	// ParquetSplit: a table at least this large (on disk), and larger than
+	// its share of the database (total ÷ jobs), is read by all jobs at once
+	// in block ranges of its heap; 0 never splits a table.
+	ParquetSplit int64
 
 	PartSize    int64 // 0: chosen from the database size
 	Concurrency int

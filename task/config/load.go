@@ -23,6 +23,7 @@ const (
 	EnvPartSize         = "ADVANA_EXPORT_PART_SIZE_MIB"
 	EnvParquetRowGroup  = "ADVANA_EXPORT_PARQUET_ROW_GROUP_MIB"
 	EnvParquetFileSize  = "ADVANA_EXPORT_PARQUET_FILE_MIB"
+	EnvParquetSplit     = "ADVANA_EXPORT_PARQUET_SPLIT_MIB"
 	EnvConcurrency      = "ADVANA_EXPORT_CONCURRENCY"
 	EnvVerify           = "ADVANA_EXPORT_VERIFY"
 	EnvDryRun           = "ADVANA_EXPORT_DRY_RUN"
@@ -56,7 +57,7 @@ var SecretKeys = []string{"username", "password", "host", "port", "dbname"}
 func EnvVars() []string {
 	return append([]string{
 		EnvBucket, EnvPrefix, EnvKMSKeyID, EnvRegion, EnvDefaultRegion, EnvPathStyle, EnvFormat,
-		EnvCompression, EnvJobs, EnvParquetRowGroup, EnvParquetFileSize, EnvScratchDir, EnvPartSize,
+		EnvCompression, EnvJobs, EnvParquetRowGroup, EnvParquetFileSize, EnvParquetSplit, EnvScratchDir, EnvPartSize,
 		EnvConcurrency, EnvVerify, EnvDryRun, EnvSchemas, EnvExcludeTables, EnvExcludeTableData,
 		EnvProgress, EnvStallTimeout, EnvReplicationWait, EnvReplicationPoll, EnvObjectLockMode,
 		EnvObjectLockDays, EnvPGBinDir, EnvRDSIAM,
@@ -74,9 +75,12 @@ const (
 	DefaultJobs               = 1 // the module's dump.jobs default too
 	DefaultParquetRowGroupMiB = 64
 	DefaultParquetFileMiB     = 1024
-	DefaultScratchDir         = "/scratch"
-	DefaultProgress           = 5 * time.Second
-	DefaultSSLMode            = "require"
+	// DefaultParquetSplitMiB: below this a table reads in seconds and a
+	// split would only add files.
+	DefaultParquetSplitMiB = 256
+	DefaultScratchDir      = "/scratch"
+	DefaultProgress        = 5 * time.Second
+	DefaultSSLMode         = "require"
 	// DefaultStallTimeout: a COPY of a healthy table never pauses this long;
 	// a frozen connection (failover, a dropped NAT entry) otherwise hangs the
 	// task until someone stops it.
@@ -95,15 +99,15 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(usage)
 	fs.Usage = func() {}
-	var rowGroupMiB, fileMiB int64
-	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, getenv, &p)
+	var rowGroupMiB, fileMiB, splitMiB int64
+	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, &splitMiB, getenv, &p)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return Config{}, flag.ErrHelp
 		}
 		return Config{}, &Error{Fields: []*FieldError{{Field: "flags", Problem: err.Error(), Fix: "run advana-export --help"}}}
 	}
-	c.ParquetRowGroup, c.ParquetFileSize = rowGroupMiB*MiB, fileMiB*MiB
+	c.ParquetRowGroup, c.ParquetFileSize, c.ParquetSplit = rowGroupMiB*MiB, fileMiB*MiB, splitMiB*MiB
 	if fs.NArg() > 0 {
 		p.add("arguments", fmt.Sprintf("unexpected %q", fs.Args()), "the export subcommand takes flags only")
 	}
@@ -142,16 +146,16 @@ func PrintFlags(w io.Writer) {
 	var p problems
 	var c Config
 	var compression, partMiB string
-	var rowGroupMiB, fileMiB int64
+	var rowGroupMiB, fileMiB, splitMiB int64
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, func(string) string { return "" }, &p)
+	defineFlags(fs, &c, &compression, &partMiB, &rowGroupMiB, &fileMiB, &splitMiB, func(string) string { return "" }, &p)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 }
 
 // defineFlags declares every export flag, each defaulting to its
 // environment variable (read through getenv) and then to the built-in value.
-func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowGroupMiB, fileMiB *int64, getenv func(string) string, p *problems) {
+func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowGroupMiB, fileMiB, splitMiB *int64, getenv func(string) string, p *problems) {
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -193,6 +197,7 @@ func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowG
 	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, DefaultJobs), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
 	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: a row group ends at this many MiB of text; each job holds one, compressed, so memory is about 64 MiB + jobs × (this + 40 MiB) ("+EnvParquetRowGroup+")")
 	fs.Int64Var(fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
+	fs.Int64Var(splitMiB, "parquet-split-mib", int64(envInt(EnvParquetSplit, DefaultParquetSplitMiB)), "parquet: a table this large, and larger than total ÷ jobs, is read by every job at once in block ranges of its heap (PostgreSQL 14+); 0 never splits ("+EnvParquetSplit+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")
 	fs.StringVar(partMiB, "part-size-mib", env(EnvPartSize, "0"), "multipart part size in MiB, 0 = chosen from the database size ("+EnvPartSize+")")
 	fs.IntVar(&c.Concurrency, "concurrency", envInt(EnvConcurrency, DefaultConcurrency), "parts uploaded at once ("+EnvConcurrency+")")

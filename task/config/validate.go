@@ -59,6 +59,9 @@ func validate(c *Config, p *problems) {
 		if c.ParquetRowGroup < MiB || c.ParquetRowGroup > 1024*MiB {
 			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; memory is about 64 MiB + jobs × (this + 40 MiB)")
 		}
+		if c.ParquetSplit < 0 {
+			p.add(EnvParquetSplit+" (--parquet-split-mib)", fmt.Sprintf("%d MiB is negative", c.ParquetSplit/MiB), "use 0 (never split a table) or a size in MiB, e.g. 256")
+		}
 		if c.ParquetFileSize < MiB || c.ParquetFileSize > 1024*1024*MiB {
 			p.add(EnvParquetFileSize+" (--parquet-file-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetFileSize/MiB), "use 1-1048576, e.g. 1024")
 		}

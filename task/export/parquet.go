@@ -121,43 +121,58 @@ type parquetRun struct {
 }
 
 // readAll hands tables, largest first, to Jobs workers; the first failure
-// stops them all.
+// stops them all. A table that would keep one worker busy while the others
+// run out of work (see split) is cut into block ranges that every worker
+// reads at once, each into its own files.
 func (p *parquetRun) readAll(ctx context.Context, tables []snapshot.Table) ([]manifest.Table, error) {
 	g, gctx := errgroup.WithContext(ctx)
-	queue := make(chan snapshot.Table)
+	type item struct {
+		tr   *tableRead
+		part int
+	}
+	queue := make(chan item)
 	var mu sync.Mutex
 	results := make([]manifest.Table, 0, len(tables))
+	reads := p.split(tables)
+	items := 0
+	for _, tr := range reads {
+		items += len(tr.ranges)
+	}
 	stop := p.everyInterval(func(elapsed time.Duration) {
 		p.log.WithFields(logrus.Fields{"event": "progress", "rows": p.rows.Load(), "jobs": p.cfg.Jobs}).Info("reading tables")
 	})
 	defer stop()
-	for i := 0; i < min(p.cfg.Jobs, max(len(tables), 1)); i++ {
+	for i := 0; i < min(p.cfg.Jobs, max(items, 1)); i++ {
 		g.Go(func() error {
 			w, err := p.snap.Worker(gctx)
 			if err != nil {
 				return &Error{Kind: KindDump, Err: err}
 			}
-			// exportTable replaces the worker when a table is re-read.
+			// readPart replaces the worker when a part is re-read.
 			defer func() { w.Close(gctx) }()
-			for t := range queue {
-				res, err := p.exportTable(gctx, &w, t)
+			for it := range queue {
+				res, last, err := p.readPart(gctx, &w, it.tr, it.part)
 				if err != nil {
 					return err
 				}
-				mu.Lock()
-				results = append(results, res)
-				mu.Unlock()
+				if last {
+					mu.Lock()
+					results = append(results, res)
+					mu.Unlock()
+				}
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		defer close(queue)
-		for _, t := range tables {
-			select {
-			case queue <- t:
-			case <-gctx.Done():
-				return nil
+		for _, tr := range reads {
+			for i := range tr.ranges {
+				select {
+				case queue <- item{tr, i}:
+				case <-gctx.Done():
+					return nil
+				}
 			}
 		}
 		return nil
@@ -175,71 +190,185 @@ func (p *parquetRun) readAll(ctx context.Context, tables []snapshot.Table) ([]ma
 	return results, nil
 }
 
-// exportTable writes one table's rows as Parquet files under
-// tables/SCHEMA.TABLE/. A value a column's Parquet type cannot hold (NaN
-// in numeric(p,s), a timestamp past 294247 AD, a multi-dimensional array)
-// fails neither the run nor the value: the column falls back to its text
-// form, what the attempt wrote is deleted, and the table is read again
-// from the same snapshot on a new connection (the failed COPY closed the
-// old one). The manifest records the column's actual type and why.
-func (p *parquetRun) exportTable(ctx context.Context, w **snapshot.Worker, t snapshot.Table) (manifest.Table, error) {
-	cols := make([]parquet.Column, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = parquet.ColumnFor(c.Name, parquet.PGType{Name: c.Type.Name, Builtin: c.Type.Builtin, Typmod: c.Type.Typmod,
-			Array: c.Type.Array, Delim: c.Type.Delim, NotNull: c.NotNull})
+// tableRead is one table being read, in one part or in several block
+// ranges read at once. Every file of a table must have the same column
+// types, so a column that falls back to text in one part (a value its type
+// cannot hold) is re-read as text in the parts that were written before.
+type tableRead struct {
+	t      snapshot.Table
+	ranges []snapshot.Blocks
+	start  time.Time
+
+	mu    sync.Mutex
+	cols  []parquet.Column // the types every part must be written with
+	gen   int              // bumped each time a column falls back to text
+	parts []tablePart      // by range
+	left  int              // parts not yet read
+}
+
+// tablePart is what one range wrote, and with which generation of cols.
+type tablePart struct {
+	gen   int
+	files []manifest.TableFile
+	rows  int64
+}
+
+// split plans the reads. With several jobs, on PostgreSQL 14 or later (a
+// TID Range Scan reads only its blocks), a table at least ParquetSplit on
+// disk and larger than its share of the database (total ÷ jobs) is cut
+// into Jobs ranges of its heap: a database that is mostly one table
+// otherwise reads at one backend's speed whatever --jobs says. Ranges are
+// read inside the same exported snapshot, so their rows add up to the
+// table's exactly.
+func (p *parquetRun) split(tables []snapshot.Table) []*tableRead {
+	var total int64
+	for _, t := range tables {
+		total += t.Bytes
+	}
+	share := total / int64(max(p.cfg.Jobs, 1))
+	reads := make([]*tableRead, len(tables))
+	for i, t := range tables {
+		cols := make([]parquet.Column, len(t.Columns))
+		for j, c := range t.Columns {
+			cols[j] = parquet.ColumnFor(c.Name, parquet.PGType{Name: c.Type.Name, Builtin: c.Type.Builtin, Typmod: c.Type.Typmod,
+				Array: c.Type.Array, Delim: c.Type.Delim, NotNull: c.NotNull})
+		}
+		ranges := []snapshot.Blocks{{}}
+		if p.cfg.Jobs > 1 && p.cfg.ParquetSplit > 0 && p.snap.ServerVersion >= snapshot.TIDRangeVersion &&
+			!t.Partitioned && !t.DataExcluded && len(t.Columns) > 0 && t.Bytes >= p.cfg.ParquetSplit && t.Bytes > share {
+			ranges = snapshot.SplitBlocks(t.Blocks, p.cfg.Jobs)
+		}
+		reads[i] = &tableRead{t: t, ranges: ranges, cols: cols, parts: make([]tablePart, len(ranges)), left: len(ranges)}
+	}
+	return reads
+}
+
+// readPart reads range i of tr. The worker that reads a table's last
+// part re-reads, one by one, any part written before a column fell back,
+// and returns the table's manifest entry with last = true.
+func (p *parquetRun) readPart(ctx context.Context, w **snapshot.Worker, tr *tableRead, i int) (manifest.Table, bool, error) {
+	tr.mu.Lock()
+	if tr.start.IsZero() {
+		tr.start = time.Now()
+	}
+	tr.mu.Unlock()
+	if err := p.writePartAgreed(ctx, w, tr, i); err != nil {
+		return manifest.Table{}, false, err
+	}
+	tr.mu.Lock()
+	tr.left--
+	last := tr.left == 0
+	tr.mu.Unlock()
+	if !last {
+		return manifest.Table{}, false, nil
 	}
 	for {
-		res, err := p.writeTable(ctx, *w, t, cols)
-		var u *parquet.UnrepresentableError
-		if !errors.As(err, &u) || cols[u.Column].TextFallback != "" {
-			return res, err
+		tr.mu.Lock()
+		stale := -1
+		for j, part := range tr.parts {
+			if part.gen != tr.gen {
+				stale = j
+				break
+			}
 		}
-		p.log.WithFields(logrus.Fields{"event": "column_as_text", "table": t.String(), "column": u.Name, "reason": u.Reason}).
-			Warn("a value the column's Parquet type cannot hold: the column is written as its PostgreSQL text form this run; the table is read again from the same snapshot")
-		cols[u.Column] = cols[u.Column].AsText(u.Reason)
-		dir := path.Join(p.prefix, "tables", p.dirs[t.OID]) + "/"
-		if _, err := p.up.RemoveVersions(ctx, dir); err != nil {
-			return res, &Error{Kind: KindStorage, Err: fmt.Errorf("table %s: remove the files written before column %q fell back to text: %w", t, u.Name, err)}
+		tr.mu.Unlock()
+		if stale < 0 {
+			break
+		}
+		if err := p.removePart(ctx, tr, stale); err != nil {
+			return manifest.Table{}, false, err
+		}
+		if err := p.writePartAgreed(ctx, w, tr, stale); err != nil {
+			return manifest.Table{}, false, err
+		}
+	}
+	res, err := p.tableEntry(tr)
+	return res, err == nil, err
+}
+
+// writePartAgreed writes range i with the table's current column types. A
+// value a column's Parquet type cannot hold (NaN in numeric(p,s), a
+// timestamp past 294247 AD, a multi-dimensional array) fails neither the
+// run nor the value: the column falls back to its text form for the whole
+// table, what this attempt wrote is deleted, and the range is read again
+// from the same snapshot on a new connection (the failed COPY closed the
+// old one). The manifest records the column's actual type and why.
+func (p *parquetRun) writePartAgreed(ctx context.Context, w **snapshot.Worker, tr *tableRead, i int) error {
+	for {
+		tr.mu.Lock()
+		cols, gen := append([]parquet.Column(nil), tr.cols...), tr.gen
+		tr.mu.Unlock()
+		files, rows, err := p.writePart(ctx, *w, tr, i, cols)
+		var u *parquet.UnrepresentableError
+		if err == nil {
+			tr.mu.Lock()
+			tr.parts[i] = tablePart{gen: gen, files: files, rows: rows}
+			tr.mu.Unlock()
+			return nil
+		}
+		if !errors.As(err, &u) || cols[u.Column].TextFallback != "" {
+			return err
+		}
+		tr.mu.Lock()
+		if tr.cols[u.Column].TextFallback == "" {
+			p.log.WithFields(logrus.Fields{"event": "column_as_text", "table": tr.t.String(), "column": u.Name, "reason": u.Reason}).
+				Warn("a value the column's Parquet type cannot hold: the column is written as its PostgreSQL text form this run; the table is read again from the same snapshot")
+			tr.cols[u.Column] = tr.cols[u.Column].AsText(u.Reason)
+			tr.gen++
+		}
+		tr.mu.Unlock()
+		if err := p.removePart(ctx, tr, i); err != nil {
+			return err
 		}
 		(*w).Close(ctx)
 		nw, err := p.snap.Worker(ctx)
 		if err != nil {
-			return res, &Error{Kind: KindDump, Err: err}
+			return &Error{Kind: KindDump, Err: err}
 		}
 		*w = nw
 	}
 }
 
-// writeTable is one attempt at writing t with the given column types.
-func (p *parquetRun) writeTable(ctx context.Context, w *snapshot.Worker, t snapshot.Table, cols []parquet.Column) (manifest.Table, error) {
-	start := time.Now()
-	res := manifest.Table{Schema: t.Schema, Name: t.Name, Partitioned: t.Partitioned, DataExcluded: t.DataExcluded,
-		PrimaryKey: t.PrimaryKey, Columns: make([]manifest.Column, len(t.Columns)), Files: []manifest.TableFile{}}
-	if len(cols) == 0 {
-		res.PlaceholderColumn = parquet.PlaceholderColumn
+// partPrefix is the key prefix (relative to the run) of range i's files:
+// the table's folder when it is read whole, part-RANGE- in it otherwise.
+func (p *parquetRun) partPrefix(tr *tableRead, i int) string {
+	dir := path.Join("tables", p.dirs[tr.t.OID]) + "/"
+	if len(tr.ranges) == 1 {
+		return dir
 	}
-	types, err := parquet.Describe(cols)
-	if err != nil {
-		return res, fmt.Errorf("table %s: %w", t, err)
+	return dir + fmt.Sprintf("part-%05d-", i)
+}
+
+// removePart deletes what an attempt at range i wrote.
+func (p *parquetRun) removePart(ctx context.Context, tr *tableRead, i int) error {
+	if _, err := p.up.RemoveVersions(ctx, p.prefix+"/"+p.partPrefix(tr, i)); err != nil {
+		return &Error{Kind: KindStorage, Err: fmt.Errorf("table %s: remove the files written before a column fell back to text: %w", tr.t, err)}
 	}
-	for i, c := range t.Columns {
-		res.Columns[i] = manifest.Column{Name: c.Name, PGType: c.PGType, ParquetType: types[i], Nullable: !c.NotNull,
-			TextFallback: cols[i].TextFallback}
-	}
+	return nil
+}
+
+// writePart is one attempt at writing range i of tr with the given column
+// types; it returns the files and the rows they hold.
+func (p *parquetRun) writePart(ctx context.Context, w *snapshot.Worker, tr *tableRead, i int, cols []parquet.Column) ([]manifest.TableFile, int64, error) {
+	t := tr.t
 	if t.DataExcluded {
-		return res, nil
+		return nil, 0, nil
 	}
-	dir := path.Join("tables", p.dirs[t.OID])
+	prefix := p.partPrefix(tr, i)
 	var sinks []*uploadSink
 	pw, err := parquet.NewWriter(cols, p.writerOptions(), func(index int) (parquet.Sink, error) {
-		s := p.openSink(ctx, path.Join(dir, fmt.Sprintf("part-%05d.parquet", index)))
+		name := fmt.Sprintf("part-%05d.parquet", index)
+		if len(tr.ranges) > 1 {
+			name = fmt.Sprintf("%05d.parquet", index) // after part-RANGE-
+		}
+		s := p.openSink(ctx, prefix+name)
 		sinks = append(sinks, s)
 		return s, nil
 	})
 	if err != nil {
-		return res, fmt.Errorf("table %s: %w", t, err)
+		return nil, 0, fmt.Errorf("table %s: %w", t, err)
 	}
-	rows, err := w.Copy(ctx, t, func(fields [][]byte) error {
+	rows, err := w.CopyRange(ctx, t, tr.ranges[i], func(fields [][]byte) error {
 		p.rows.Add(1)
 		return pw.Append(fields)
 	})
@@ -254,24 +383,51 @@ func (p *parquetRun) writeTable(ctx context.Context, w *snapshot.Worker, t snaps
 		var rls *snapshot.RowSecurityError
 		switch {
 		case errors.As(err, &e), errors.As(err, &u):
-			return res, err
+			return nil, 0, err
 		case errors.As(err, &rls):
-			return res, &Error{Kind: KindDump, Err: err}
+			return nil, 0, &Error{Kind: KindDump, Err: err}
 		}
-		return res, &Error{Kind: KindDump, Err: fmt.Errorf("table %s: %w", t, err)}
+		return nil, 0, &Error{Kind: KindDump, Err: fmt.Errorf("table %s: %w", t, err)}
 	}
 	var written int64
-	for i, f := range files {
-		obj := sinks[i].obj
-		res.Files = append(res.Files, manifest.TableFile{Path: sinks[i].path, Rows: f.Rows, Size: obj.Size, SHA256: obj.SHA256})
+	out := make([]manifest.TableFile, 0, len(files))
+	for j, f := range files {
+		obj := sinks[j].obj
+		out = append(out, manifest.TableFile{Path: sinks[j].path, Rows: f.Rows, Size: obj.Size, SHA256: obj.SHA256})
 		written += f.Rows
 	}
 	if written != rows {
-		return res, fail(KindDump, "table %s: read %d rows, wrote %d", t, rows, written)
+		return nil, 0, fail(KindDump, "table %s: read %d rows, wrote %d", t, rows, written)
 	}
-	res.Rows = rows
-	p.log.WithFields(logrus.Fields{"event": "table_exported", "table": t.String(), "rows": rows, "files": len(res.Files),
-		"seconds": round2(time.Since(start).Seconds())}).Info("table exported")
+	return out, rows, nil
+}
+
+// tableEntry is the manifest's entry for a table whose parts are all read
+// with the same column types.
+func (p *parquetRun) tableEntry(tr *tableRead) (manifest.Table, error) {
+	t := tr.t
+	res := manifest.Table{Schema: t.Schema, Name: t.Name, Partitioned: t.Partitioned, DataExcluded: t.DataExcluded,
+		PrimaryKey: t.PrimaryKey, Columns: make([]manifest.Column, len(t.Columns)), Files: []manifest.TableFile{}}
+	if len(tr.cols) == 0 {
+		res.PlaceholderColumn = parquet.PlaceholderColumn
+	}
+	types, err := parquet.Describe(tr.cols)
+	if err != nil {
+		return res, fmt.Errorf("table %s: %w", t, err)
+	}
+	for i, c := range t.Columns {
+		res.Columns[i] = manifest.Column{Name: c.Name, PGType: c.PGType, ParquetType: types[i], Nullable: !c.NotNull,
+			TextFallback: tr.cols[i].TextFallback}
+	}
+	for _, part := range tr.parts {
+		res.Files = append(res.Files, part.files...)
+		res.Rows += part.rows
+	}
+	if t.DataExcluded {
+		return res, nil
+	}
+	p.log.WithFields(logrus.Fields{"event": "table_exported", "table": t.String(), "rows": res.Rows, "files": len(res.Files),
+		"ranges": len(tr.ranges), "seconds": round2(time.Since(tr.start).Seconds())}).Info("table exported")
 	return res, nil
 }
 

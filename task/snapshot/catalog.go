@@ -16,6 +16,7 @@ type Table struct {
 	Name        string
 	Partitioned bool
 	Bytes       int64 // on-disk size of its data (all partitions), for ordering
+	Blocks      int64 // blocks of its heap (main fork) when listed; 0 for a partitioned table
 	Columns     []Column
 	// DataExcluded: the definition is exported, the rows are not
 	// (--exclude-table-data).
@@ -67,7 +68,9 @@ func (s *Snapshot) Tables(ctx context.Context, f Filter) ([]Table, error) {
 SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
        CASE WHEN c.relkind = 'p'
             THEN COALESCE((SELECT sum(pg_table_size(p.relid)) FROM pg_partition_tree(c.oid) p), 0)
-            ELSE pg_table_size(c.oid) END::bigint
+            ELSE pg_table_size(c.oid) END::bigint,
+       CASE WHEN c.relkind = 'p' THEN 0
+            ELSE pg_relation_size(c.oid) / current_setting('block_size')::bigint END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
@@ -79,7 +82,7 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 	var tables []Table
 	for rows.Next() {
 		var t Table
-		if err := rows.Scan(&t.OID, &t.Schema, &t.Name, &t.Partitioned, &t.Bytes); err != nil {
+		if err := rows.Scan(&t.OID, &t.Schema, &t.Name, &t.Partitioned, &t.Bytes, &t.Blocks); err != nil {
 			return nil, fmt.Errorf("list tables: %w", err)
 		}
 		if !m.includes(t.Schema, t.Name) {

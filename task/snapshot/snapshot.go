@@ -66,8 +66,10 @@ type Snapshot struct {
 	ID     string    // pg_export_snapshot()
 	Time   time.Time // the transaction's start, the instant the export shows
 	WALLSN string    // WAL position (on a standby: the last replayed one)
-	cfg    *pgx.ConnConfig
-	conn   *pgx.Conn
+	// ServerVersion is server_version_num, e.g. 150018.
+	ServerVersion int
+	cfg           *pgx.ConnConfig
+	conn          *pgx.Conn
 }
 
 // Open connects, begins the exporting transaction and exports its snapshot.
@@ -82,8 +84,9 @@ func Open(ctx context.Context, cfg *pgx.ConnConfig) (*Snapshot, error) {
 		return nil, fmt.Errorf("begin the snapshot transaction: %w", err)
 	}
 	err = conn.QueryRow(ctx, `SELECT pg_export_snapshot(), now(),
-		(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text`).
-		Scan(&s.ID, &s.Time, &s.WALLSN)
+		(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
+		current_setting('server_version_num')::int`).
+		Scan(&s.ID, &s.Time, &s.WALLSN, &s.ServerVersion)
 	if err != nil {
 		s.Close(ctx)
 		return nil, fmt.Errorf("export the snapshot: %w", err)
@@ -144,8 +147,44 @@ func (w *Worker) Close(ctx context.Context) {
 // (nil for NULL), unescaped. The slices are reused: row must copy what it
 // keeps. It returns the number of rows PostgreSQL reported.
 func (w *Worker) Copy(ctx context.Context, t Table, row func(fields [][]byte) error) (int64, error) {
+	return w.CopyRange(ctx, t, Blocks{}, row)
+}
+
+// Blocks is a range of a table's heap blocks, [From, To); To 0 is open:
+// every block from From on, so the last range of a table also holds rows
+// in blocks added after its size was read.
+type Blocks struct {
+	From, To int64
+}
+
+// Whole says the range is the whole table.
+func (b Blocks) Whole() bool { return b.From == 0 && b.To == 0 }
+
+// SplitBlocks cuts a heap of n blocks into k ranges of nearly equal size
+// that together cover every block once, the last one open.
+func SplitBlocks(n int64, k int) []Blocks {
+	if k < 2 || n < int64(k) {
+		return []Blocks{{}}
+	}
+	out := make([]Blocks, k)
+	for i := range out {
+		out[i] = Blocks{From: n * int64(i) / int64(k), To: n * int64(i+1) / int64(k)}
+	}
+	out[k-1].To = 0
+	return out
+}
+
+// TIDRangeVersion is the first PostgreSQL (14) that reads a ctid range by
+// a TID Range Scan of those blocks only; before it, each range would read
+// the whole table.
+const TIDRangeVersion = 140000
+
+// CopyRange is Copy restricted to the rows stored in the heap blocks b, as
+// of the snapshot (a row version stays in its block while the snapshot can
+// see it, so ranges that cover the heap read every row exactly once).
+func (w *Worker) CopyRange(ctx context.Context, t Table, b Blocks, row func(fields [][]byte) error) (int64, error) {
 	p := &rowParser{ncols: len(t.Columns), row: row}
-	tag, err := w.conn.PgConn().CopyTo(ctx, p, copySQL(t))
+	tag, err := w.conn.PgConn().CopyTo(ctx, p, copySQL(t, b))
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42501" && strings.Contains(pgErr.Message, "row-level security") {
@@ -167,9 +206,9 @@ func (w *Worker) Copy(ctx context.Context, t Table, row func(fields [][]byte) er
 // partition lands in one table; COPY t leaves stored generated columns
 // out; money is read as its numeric value. ONLY keeps an inheritance
 // parent to its own rows, as COPY t (and pg_dump) do.
-func copySQL(t Table) string {
+func copySQL(t Table, b Blocks) string {
 	var cols []string
-	plain := !t.Partitioned
+	plain := !t.Partitioned && b.Whole()
 	for _, c := range t.Columns {
 		e := pgx.Identifier{c.Name}.Sanitize()
 		if c.Expr != "" {
@@ -185,7 +224,14 @@ func copySQL(t Table) string {
 	if t.Partitioned {
 		from = t.Ident()
 	}
-	return "COPY (SELECT " + strings.Join(cols, ", ") + " FROM " + from + ") TO STDOUT"
+	where := ""
+	if !b.Whole() {
+		where = fmt.Sprintf(" WHERE ctid >= '(%d,0)'::tid", b.From)
+		if b.To != 0 {
+			where += fmt.Sprintf(" AND ctid < '(%d,0)'::tid", b.To)
+		}
+	}
+	return "COPY (SELECT " + strings.Join(cols, ", ") + " FROM " + from + where + ") TO STDOUT"
 }
 
 // RowSecurityError: a row-level security policy would have filtered the

@@ -149,3 +149,19 @@ func checkParquetFooters(t *testing.T, bucket string) {
 }
 
 func sampledbTables() []string { return sampledb.Tables }
+
+// assertOnlyManifestParquet: the bucket holds exactly as many Parquet files
+// as the manifest lists for tb (the run's only table), so a re-read (a
+// column fallen back to text) left nothing of its first attempt behind.
+func assertOnlyManifestParquet(t *testing.T, bucket string, tb manifest.Table) {
+	t.Helper()
+	n := 0
+	for _, k := range listKeys(t, bucket) {
+		if strings.HasSuffix(k, ".parquet") {
+			n++
+		}
+	}
+	if n != len(tb.Files) {
+		t.Errorf("%d Parquet files in the bucket, the manifest lists %d: a first attempt left files behind", n, len(tb.Files))
+	}
+}
