@@ -132,16 +132,15 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := siteOf(opts.Vars).awsConfig()
-	endpoint := moto.Endpoint
-	var proxy *testenv.S3Proxy
+	// Through a proxy, so the test can make S3 refuse a step (and answer
+	// for replication, which moto does not do).
+	proxy, err := testenv.NewS3Proxy(moto.Endpoint, 0)
+	require.NoError(t, err)
+	defer proxy.Close()
 	if replicated {
-		var err error
-		proxy, err = testenv.NewS3Proxy(moto.Endpoint, 0)
-		require.NoError(t, err)
-		defer proxy.Close()
 		proxy.EmulateReplication(testenv.ReplicationCompletes, 1)
-		endpoint = proxy.URL
 	}
+	endpoint := proxy.URL
 	td, err := ecs.NewFromConfig(cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
 		TaskDefinition: aws.String(terraform.Output(t, opts, "task_definition_arn"))})
 	require.NoError(t, err)
@@ -220,6 +219,23 @@ func runDeployedExport(t *testing.T, opts *terraform.Options, replicated bool) {
 	// Committed means locked (Object Lock is on by default): the task role's
 	// own credentials cannot delete any version of the run.
 	assertCommittedLocked(t, cfg, bucket, path.Dir(key), aws.ToString(td.TaskDefinition.TaskRoleArn), lockDays(t, td.TaskDefinition))
+
+	// A failed run of the same definition leaves nothing, Object Lock or
+	// not: S3 refuses the manifest after the archive was held, so undo must
+	// lift the hold and delete every version of the run.
+	proxy.Fail(testenv.OpPutObject, 500, "manifest.json")
+	runs, err = ecstask.RunAll(ctx, containers)
+	require.NoError(t, err, "run the task definition again")
+	failed := runs[len(runs)-1]
+	require.Equal(t, "export", failed.Name)
+	require.Equal(t, 4, failed.Result.ExitCode, "a refused manifest is a storage failure:\n%s%s", failed.Result.Stdout, failed.Result.Stderr)
+	assert.Contains(t, failed.Result.Stdout, `"event":"run_held"`, "the archive was held before the manifest")
+	left, err := s3c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(prefix + "/" + systemDB + "/")})
+	require.NoError(t, err)
+	for _, v := range left.Versions {
+		assert.True(t, strings.HasPrefix(aws.ToString(v.Key), path.Dir(key)+"/"), "the failed run left %s", aws.ToString(v.Key))
+	}
+	assert.Empty(t, left.DeleteMarkers, "the failed run left delete markers")
 }
 
 // assertCommittedLocked checks that every version under the run's folder
