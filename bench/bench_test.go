@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // TestSmoke runs the whole bench at a tiny scale, once per contender, to
@@ -15,6 +17,7 @@ import (
 // written: no timing assertions (the machine is shared and tiny dumps are
 // all start-up cost).
 func TestSmoke(t *testing.T) {
+	testenv.SkipShort(t, "PostgreSQL, pg_dump, zstd and the aws CLI")
 	cfg, err := configFromEnv()
 	if err != nil {
 		t.Fatal(err)

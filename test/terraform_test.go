@@ -53,6 +53,7 @@ func repoRoot(t *testing.T) string {
 // removed when the test ends) and returns the copy of dir inside it.
 func copyToTemp(t *testing.T, dir string) string {
 	t.Helper()
+	testenv.SkipShort(t, "Terraform and moto")
 	dst := t.TempDir()
 	if err := offline.CopyTerraform(repoRoot(t), dst); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/oscal"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/report"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // repoRoot is the repository, two levels up from cmd/plan-review.
@@ -27,6 +29,7 @@ var plans sync.Map // "example/mode" -> func() (string, error)
 // saved JSON. Concurrent callers share one run.
 func examplePlan(t *testing.T, example string, mode planfile.Mode) string {
 	t.Helper()
+	testenv.SkipShort(t, "Terraform")
 	once, _ := plans.LoadOrStore(example+"/"+string(mode), sync.OnceValues(func() (string, error) {
 		root, err := filepath.Abs(repoRoot)
 		if err != nil {

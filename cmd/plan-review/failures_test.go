@@ -10,6 +10,8 @@ import (
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/controls"
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/planfile"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // mutation breaks one thing in a plan (generic JSON, as `terraform show -json` writes it).
@@ -415,6 +417,7 @@ func TestCallersOwnKeyReview(t *testing.T) {
 // examplePlan it is not shared: each caller plans its own variant.
 func freshPlan(t *testing.T, dir string, varFiles ...string) string {
 	t.Helper()
+	testenv.SkipShort(t, "Terraform")
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)

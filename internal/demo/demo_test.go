@@ -6,10 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // TestDemoRuns keeps `make demo` working: the whole demo at a small scale.
 func TestDemoRuns(t *testing.T) {
+	testenv.SkipShort(t, "PostgreSQL and moto")
 	bin := filepath.Join(t.TempDir(), "advana-export")
 	build := exec.Command("go", "build", "-o", bin, "../../task/cmd/advana-export")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")

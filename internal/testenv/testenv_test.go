@@ -43,6 +43,7 @@ func TestMotoAnswers(t *testing.T) {
 // address the client dials, signed by the CA the client is given, and a
 // client given another CA is refused.
 func TestPostgresTLSVerifiesFull(t *testing.T) {
+	SkipShort(t, "PostgreSQL")
 	ctx := context.Background()
 	pg, err := StartPostgresTLS(ctx)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 // A missing server binary fails the test: it never skips.
 func PostgresT(tb testing.TB) *Postgres {
 	tb.Helper()
+	SkipShort(tb, "PostgreSQL")
 	p, err := StartPostgres(context.Background())
 	if err != nil {
 		tb.Fatalf("start PostgreSQL: %v", err)
@@ -20,10 +21,23 @@ func PostgresT(tb testing.TB) *Postgres {
 // MotoT starts a moto server for a test and stops it at cleanup.
 func MotoT(tb testing.TB) *Moto {
 	tb.Helper()
+	SkipShort(tb, "moto")
 	m, err := StartMoto(context.Background())
 	if err != nil {
 		tb.Fatalf("start moto: %v", err)
 	}
 	tb.Cleanup(m.Stop)
 	return m
+}
+
+
+// SkipShort skips a test that needs a tool beyond Go (PostgreSQL, moto,
+// Terraform, podman) in the fast lane, `go test -short ./...` (make
+// test-unit). Only there: without -short a missing tool is an error, never
+// a skip, and `make test` runs everything.
+func SkipShort(tb testing.TB, needs string) {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skipf("-short (make test-unit): needs %s; make test runs it", needs)
+	}
 }
