@@ -306,14 +306,21 @@ func (p *parquetRun) writePartAgreed(ctx context.Context, w **snapshot.Worker, t
 			tr.mu.Unlock()
 			return nil
 		}
-		if !errors.As(err, &u) || cols[u.Column].TextFallback != "" {
+		if !errors.As(err, &u) {
+			return err
+		}
+		if _, ok := cols[u.Column].Fallback(u); !ok {
 			return err
 		}
 		tr.mu.Lock()
-		if tr.cols[u.Column].TextFallback == "" {
-			p.log.WithFields(logrus.Fields{"event": "column_as_text", "table": tr.t.String(), "column": u.Name, "reason": u.Reason}).
-				Warn("a value the column's Parquet type cannot hold: the column is written as its PostgreSQL text form this run; the table is read again from the same snapshot")
-			tr.cols[u.Column] = tr.cols[u.Column].AsText(u.Reason)
+		// Another range may have changed the column already.
+		if next, ok := tr.cols[u.Column].Fallback(u); ok {
+			event, msg := "column_as_text", "a value the column's Parquet type cannot hold: the column is written as its PostgreSQL text form this run; the table is read again from the same snapshot"
+			if u.NotUTF8 {
+				event, msg = "column_as_binary", "text that is not UTF-8: the column is written as BYTE_ARRAY (each value's bytes as stored) this run; the table is read again from the same snapshot"
+			}
+			p.log.WithFields(logrus.Fields{"event": event, "table": tr.t.String(), "column": u.Name, "reason": u.Reason}).Warn(msg)
+			tr.cols[u.Column] = next
 			tr.gen++
 		}
 		tr.mu.Unlock()
@@ -433,7 +440,8 @@ func (p *parquetRun) tableEntry(tr *tableRead) (manifest.Table, error) {
 
 func (p *parquetRun) writerOptions() parquet.Options {
 	o := parquet.Options{RowGroupBytes: p.cfg.ParquetRowGroup, FileBytes: p.cfg.ParquetFileSize,
-		Codec: compress.Codecs.Uncompressed, CreatedBy: "advana-export " + p.d.Version}
+		Codec: compress.Codecs.Uncompressed, CreatedBy: "advana-export " + p.d.Version,
+		CheckUTF8: p.snap.ServerEncoding == "SQL_ASCII"}
 	switch p.cfg.Compression.Method {
 	case "zstd":
 		o.Codec, o.Level = compress.Codecs.Zstd, p.cfg.Compression.Level

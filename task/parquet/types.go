@@ -33,6 +33,10 @@ const (
 	KindTimestampTZ
 	KindDecimal
 	KindJSON
+	// KindRaw is BYTE_ARRAY without a logical type: the value's bytes as the
+	// database sent them, for a text column holding bytes that are not
+	// UTF-8 (a SQL_ASCII database), which a STRING column must not hold.
+	KindRaw
 )
 
 // Column is one Parquet column.
@@ -53,6 +57,29 @@ type Column struct {
 // AsText is c written as its text form (STRING), for the reason given.
 func (c Column) AsText(reason string) Column {
 	return Column{Name: c.Name, Kind: KindText, NotNull: c.NotNull, Delim: c.Delim, TextFallback: reason}
+}
+
+// AsRaw is c written as the bytes of its text form (BYTE_ARRAY, no logical
+// type), for the reason given; an array column too, whole.
+func (c Column) AsRaw(reason string) Column {
+	return Column{Name: c.Name, Kind: KindRaw, NotNull: c.NotNull, Delim: c.Delim, TextFallback: reason}
+}
+
+// Fallback is the column that holds the value u could not be written as:
+// its text form for a value its type cannot hold, the raw bytes for text
+// that is not UTF-8. ok is false when c already is that column, so the
+// value cannot be written at all.
+func (c Column) Fallback(u *UnrepresentableError) (next Column, ok bool) {
+	if u.NotUTF8 {
+		if c.Kind == KindRaw {
+			return c, false
+		}
+		return c.AsRaw(u.Reason), true
+	}
+	if c.TextFallback != "" {
+		return c, false
+	}
+	return c.AsText(u.Reason), true
 }
 
 // PGType describes a PostgreSQL column's base type (domains resolved).
@@ -130,7 +157,7 @@ func (c Column) elemType() arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	case KindBool:
 		return arrow.FixedWidthTypes.Boolean
-	case KindBytes:
+	case KindBytes, KindRaw:
 		return arrow.BinaryTypes.Binary
 	case KindDate:
 		return arrow.FixedWidthTypes.Date32

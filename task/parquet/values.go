@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -110,11 +111,29 @@ func appender(c Column, b array.Builder) appendFunc {
 			bb.BinaryBuilder.Append(v)
 			return nil
 		}
+	case KindRaw:
+		bb := b.(*array.BinaryBuilder)
+		return func(v []byte) error {
+			bb.Append(v)
+			return nil
+		}
 	}
 	bb := b.(*array.StringBuilder)
 	return func(v []byte) error {
 		bb.BinaryBuilder.Append(v)
 		return nil
+	}
+}
+
+// utf8Only wraps a STRING column's appender to refuse text that is not
+// UTF-8: a STRING must hold UTF-8 (DuckDB rejects the file, Spark reads
+// garbage). An array is checked whole, before it is parsed.
+func utf8Only(next appendFunc) appendFunc {
+	return func(v []byte) error {
+		if !utf8.Valid(v) {
+			return errNotUTF8
+		}
+		return next(v)
 	}
 }
 
@@ -125,6 +144,7 @@ type unrepresentable string
 func (u unrepresentable) Error() string { return string(u) }
 
 const (
+	errNotUTF8       = unrepresentable("text that is not UTF-8 (the database's encoding is SQL_ASCII, which stores bytes unchecked): a Parquet STRING must be UTF-8, so the column is written as BYTE_ARRAY, each value's bytes as stored")
 	errDecimalNaN    = unrepresentable("NaN in a numeric(p,s) column: Parquet DECIMAL has no NaN")
 	errTimestampSpan = unrepresentable("a timestamp past 294247 AD: int64 microseconds end there (PostgreSQL goes to 294276 AD)")
 )

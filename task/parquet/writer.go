@@ -40,6 +40,10 @@ type Options struct {
 	Level int
 	// CreatedBy is recorded in each file's footer.
 	CreatedBy string
+	// CheckUTF8: the text may not be UTF-8, so each STRING value is checked
+	// (a SQL_ASCII database: PostgreSQL converts to the session's UTF8 from
+	// every other encoding, so there the check would only cost time).
+	CheckUTF8 bool
 }
 
 // File is one finished file of a table.
@@ -116,6 +120,9 @@ type UnrepresentableError struct {
 	Column int // index in the writer's columns
 	Name   string
 	Reason string
+	// NotUTF8: text that is not UTF-8, which no STRING column may hold
+	// (Column.Fallback writes the column's raw bytes instead).
+	NotUTF8 bool
 }
 
 func (e *UnrepresentableError) Error() string {
@@ -186,6 +193,9 @@ func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error
 		} else {
 			w.appends[i] = appender(c, w.rb.Field(i))
 		}
+		if opts.CheckUTF8 && (c.Kind == KindText || c.Kind == KindUUID || c.Kind == KindJSON) {
+			w.appends[i] = utf8Only(w.appends[i])
+		}
 	}
 	go w.encode()
 	return w, nil
@@ -211,7 +221,7 @@ func (w *Writer) Append(fields [][]byte) error {
 		} else if err := w.appends[i](f); err != nil {
 			var u unrepresentable
 			if errors.As(err, &u) {
-				return &UnrepresentableError{Column: i, Name: w.cols[i].Name, Reason: string(u)}
+				return &UnrepresentableError{Column: i, Name: w.cols[i].Name, Reason: string(u), NotUTF8: errors.Is(err, errNotUTF8)}
 			}
 			return fmt.Errorf("column %q: %w", w.cols[i].Name, err)
 		}

@@ -68,8 +68,11 @@ type Snapshot struct {
 	WALLSN string    // WAL position (on a standby: the last replayed one)
 	// ServerVersion is server_version_num, e.g. 150018.
 	ServerVersion int
-	cfg           *pgx.ConnConfig
-	conn          *pgx.Conn
+	// ServerEncoding is the database's encoding; SQL_ASCII sends stored
+	// bytes unconverted, so its text may not be UTF-8.
+	ServerEncoding string
+	cfg            *pgx.ConnConfig
+	conn           *pgx.Conn
 }
 
 // Open connects, begins the exporting transaction and exports its snapshot.
@@ -85,8 +88,8 @@ func Open(ctx context.Context, cfg *pgx.ConnConfig) (*Snapshot, error) {
 	}
 	err = conn.QueryRow(ctx, `SELECT pg_export_snapshot(), now(),
 		(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,
-		current_setting('server_version_num')::int`).
-		Scan(&s.ID, &s.Time, &s.WALLSN, &s.ServerVersion)
+		current_setting('server_version_num')::int, current_setting('server_encoding')`).
+		Scan(&s.ID, &s.Time, &s.WALLSN, &s.ServerVersion, &s.ServerEncoding)
 	if err != nil {
 		s.Close(ctx)
 		return nil, fmt.Errorf("export the snapshot: %w", err)
@@ -132,6 +135,19 @@ func (s *Snapshot) Worker(ctx context.Context) (*Worker, error) {
 	if _, err := conn.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(s.ID)); err != nil {
 		w.Close(ctx)
 		return nil, fmt.Errorf("import snapshot %s: %w", s.ID, err)
+	}
+	if s.ServerEncoding == "SQL_ASCII" {
+		// A SQL_ASCII database stores bytes unchecked, and PostgreSQL
+		// refuses to send one that is not UTF-8 to a UTF8 session ("invalid
+		// byte sequence"), which would fail the whole run. Rows are read in
+		// the database's own encoding instead, byte for byte; the Parquet
+		// writer checks each STRING value (Options.CheckUTF8). pgx needs
+		// UTF8 only for its simple protocol and EscapeString, which the
+		// worker does not use after this point (COPY is sent as is).
+		if _, err := conn.Exec(ctx, "SET client_encoding = 'SQL_ASCII'"); err != nil {
+			w.Close(ctx)
+			return nil, fmt.Errorf("read a SQL_ASCII database byte for byte: %w", err)
+		}
 	}
 	return w, nil
 }

@@ -165,3 +165,21 @@ func assertOnlyManifestParquet(t *testing.T, bucket string, tb manifest.Table) {
 		t.Errorf("%d Parquet files in the bucket, the manifest lists %d: a first attempt left files behind", n, len(tb.Files))
 	}
 }
+
+// queryExport downloads the run's files and runs DuckDB queries over them;
+// queries gets the download folder. It returns each query's rows.
+func queryExport(t *testing.T, bucket string, m *manifest.Manifest, queries func(dir string) []string) [][][]*string {
+	t.Helper()
+	ctx := context.Background()
+	duck, err := testenv.StartDuckDB(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	download(t, bucket, m, dir)
+	res, err := duck.Query(ctx, dir, queries(dir)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

@@ -7,7 +7,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -121,16 +120,9 @@ func TestParquetUnstorableValueFallsBack(t *testing.T) {
 		t.Fatalf("prices: rows %d, files %d, amount %+v: want every row, several files, amount as text with the reason", tb.Rows, len(tb.Files), tb.Columns[1])
 	}
 	assertOnlyManifestParquet(t, bucket, tb)
-	duck, err := testenv.StartDuckDB(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	download(t, bucket, m, dir)
-	res, err := duck.Query(ctx, dir, duckdbCanonicalSQL(dir, tb)+" WHERE id IN (1, 20001) ORDER BY id")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := queryExport(t, bucket, m, func(dir string) []string {
+		return []string{duckdbCanonicalSQL(dir, tb) + " WHERE id IN (1, 20001) ORDER BY id"}
+	})
 	if got := fmt.Sprint(*res[0][0][1], " ", *res[0][1][1]); got != "0.01 NaN" {
 		t.Errorf("amounts read back %q, want \"0.01 NaN\"", got)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 )
 
 // A database that is one big table (issue #23 item 3): with --jobs 3 the
@@ -50,26 +49,16 @@ func TestParquetSplitsOneBigTable(t *testing.T) {
 		t.Fatalf("readings: rows %d, files %d from ranges %v, amount %+v: want every row, files of 3 ranges, amount as text", tb.Rows, len(tb.Files), ranges, tb.Columns[1])
 	}
 	assertOnlyManifestParquet(t, bucket, tb)
-	duck, err := testenv.StartDuckDB(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	download(t, bucket, m, dir)
 	// One read over every file: DuckDB refuses files whose column types differ.
-	canonical := duckdbCanonicalSQL(dir, tb)
-	res, err := duck.Query(ctx, dir, "SELECT count(*)::VARCHAR, count(DISTINCT id)::VARCHAR FROM ("+canonical+") AS c(id, amount, note)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := queryExport(t, bucket, m, func(dir string) []string {
+		canonical := duckdbCanonicalSQL(dir, tb)
+		return []string{"SELECT count(*)::VARCHAR, count(DISTINCT id)::VARCHAR FROM (" + canonical + ") AS c(id, amount, note)",
+			canonical + " WHERE id IN (1, 60001) ORDER BY id"}
+	})
 	if got := fmt.Sprint(*res[0][0][0], " ", *res[0][0][1]); got != "60001 60001" {
 		t.Errorf("rows, distinct ids read back: %s, want 60001 60001", got)
 	}
-	res, err = duck.Query(ctx, dir, canonical+" WHERE id IN (1, 60001) ORDER BY id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(*res[0][0][1], " ", *res[0][1][1]); got != "0.01 NaN" {
+	if got := fmt.Sprint(*res[1][0][1], " ", *res[1][1][1]); got != "0.01 NaN" {
 		t.Errorf("amounts read back %q, want \"0.01 NaN\"", got)
 	}
 }
