@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -117,7 +118,7 @@ func assertObjectLock(t *testing.T, plan *terraform.PlanStruct) {
 			if slices.Contains(st.Actions, "s3:PutObjectRetention") {
 				assert.Equal(t, "LockCommittedRuns", st.Sid, "%s: s3:PutObjectRetention outside the task's lock statement", where)
 				for _, r := range st.Resources {
-					assert.Regexp(t, `^arn:aws:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
+					assert.Regexp(t, `^arn:aws(-us-gov)?:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
 				}
 			}
 		}
@@ -241,6 +242,9 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 			assert.Equal(t, []string{"exports/*"}, st.Condition["StringLike"]["s3:prefix"])
 		case "ReadReplicationStatus": // HeadObject before the manifest
 			assert.Equal(t, []string{"s3:GetObject"}, st.Actions)
+			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
+		case "LockCommittedRuns": // the commit locks the run's versions (docs/contract.md)
+			assert.Equal(t, []string{"s3:PutObjectRetention"}, st.Actions)
 			assert.Equal(t, []string{srcBucketARN + "/exports/*"}, st.Resources)
 		case "EncryptExports":
 			assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"}, st.Actions)
@@ -389,6 +393,23 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	// Object Lock on by default: each run is locked at its commit for as
 	// long as the lifecycle keeps it (lifecycle_rules.expiration_days).
 	assert.Equal(t, "GOVERNANCE", env["ADVANA_EXPORT_OBJECT_LOCK_MODE"])
-	assert.Equal(t, "30", env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"])
+	assert.Equal(t, fmt.Sprint(exportExpirationDays(t, plan)), env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"])
 	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
+}
+
+// exportExpirationDays is the days after which the export bucket's
+// lifecycle expires an export: what a committed run is locked for.
+func exportExpirationDays(t *testing.T, plan *terraform.PlanStruct) int {
+	t.Helper()
+	lc := resource(t, plan, srcBucket+".aws_s3_bucket_lifecycle_configuration.this")
+	rules, _ := lc["rule"].([]interface{})
+	for i := range rules {
+		if at(lc, "rule", i, "id") == "expire-objects" {
+			days, ok := at(lc, "rule", i, "expiration", 0, "days").(float64)
+			require.True(t, ok, "the export bucket's lifecycle expires no export")
+			return int(days)
+		}
+	}
+	t.Fatal("the export bucket has no expire-objects lifecycle rule")
+	return 0
 }
