@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/gruntwork-io/terratest/modules/terraform"
@@ -53,7 +54,7 @@ const partnerNotification = "module.advana.aws_s3_bucket_notification.this[0]"
 // where MilMove runs, both accounts replicating inside aws-us-gov.
 func TestCompleteApply(t *testing.T) {
 	t.Parallel()
-	for _, s := range sites {
+	for _, s := range appliedSites {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			completeApply(t, s)
@@ -64,7 +65,7 @@ func TestCompleteApply(t *testing.T) {
 func completeApply(t *testing.T, s site) {
 	id := uniqueName("apply")
 	dir := copyToTemp(t, "examples/complete")
-	pointAtMotoIn(t, dir, moto.Endpoint, s, "", partnerAlias)
+	pointAtMotoIn(t, dir, s.emulator().Endpoint, s, "", partnerAlias)
 	vars := completeVarsIn(s, id)
 	systemDatabase(t, vars)
 	prepareLandingZone(t, vars)
@@ -100,6 +101,11 @@ func completeApply(t *testing.T, s site) {
 	// Run what was applied: directory format, 4 jobs, on the scratch volume,
 	// waiting for replication before the manifest.
 	runDeployedExport(t, opts, true)
+
+	// The task role holds what the run needs, no less: without the statement
+	// that lets it read replication statuses, the run fails at the wait,
+	// naming s3:GetObject, and removes what it had written.
+	runWithoutStatement(t, opts, true, "ReadReplicationStatus", "s3:GetObject")
 }
 
 // TestMinimalApply is a caller's first apply with examples/minimal: the
@@ -108,7 +114,7 @@ func completeApply(t *testing.T, s site) {
 // definition must export as it stands, in each site.
 func TestMinimalApply(t *testing.T) {
 	t.Parallel()
-	for _, s := range sites {
+	for _, s := range appliedSites {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			minimalApply(t, s)
@@ -119,7 +125,7 @@ func TestMinimalApply(t *testing.T) {
 func minimalApply(t *testing.T, s site) {
 	id := uniqueName("min")
 	dir := copyToTemp(t, "examples/minimal")
-	pointAtMotoIn(t, dir, moto.Endpoint, s, "")
+	pointAtMotoIn(t, dir, s.emulator().Endpoint, s, "")
 	vars := minimalVarsIn(s, id)
 	delete(vars, "partner_bucket_arn")
 	delete(vars, "partner_account_id")
@@ -169,7 +175,7 @@ func runOperatingGuide(t *testing.T, dir string, opts *terraform.Options, id str
 	require.NoError(t, os.WriteFile(filepath.Join(shimDir, "aws"), []byte(shim), 0o755))
 
 	env := []string{"PATH=" + shimDir + ":" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"AWS_ENDPOINT_URL=" + moto.Endpoint, "AWS_DEFAULT_REGION=" + siteOf(opts.Vars).Region, "AWS_PAGER="}
+		"AWS_ENDPOINT_URL=" + siteOf(opts.Vars).emulator().Endpoint, "AWS_DEFAULT_REGION=" + siteOf(opts.Vars).Region, "AWS_PAGER="}
 	for k, v := range opts.EnvVars {
 		env = append(env, k+"="+v)
 	}
@@ -265,18 +271,16 @@ func stringKeyedList(v interface{}) []map[string]interface{} {
 	return out
 }
 
-// awsConfig points SDK clients at the emulator, in the commercial partition.
-func awsConfig() aws.Config { return commercial.awsConfig() }
-
-// siteOf is the site an example's inputs deploy to (their region; the
-// commercial partition when they name none).
+// siteOf is the site an apply-and-run test's inputs deploy to (their
+// region; the commercial partition when they name none), on the emulator
+// that enforces IAM.
 func siteOf(vars map[string]interface{}) site {
-	for _, s := range sites {
+	for _, s := range appliedSites {
 		if vars["region"] == s.Region {
 			return s
 		}
 	}
-	return commercial
+	return commercial.enforced()
 }
 
 // destroy empties the export bucket (force_destroy is off, as it should be)
@@ -324,11 +328,25 @@ func emptyBucket(t *testing.T, s site, bucket string) {
 func prepareLandingZone(t *testing.T, vars map[string]interface{}) {
 	t.Helper()
 	s := siteOf(vars)
-	zone := &offline.Offline{Accounts: map[string]string{"": testenv.MotoAccountID, partnerAlias: testenv.MotoPartnerAccountID}, Region: s.Region}
-	require.NoError(t, zone.CreateLogBuckets(moto.Endpoint, []offline.LogBucket{
-		{Name: vars["access_log_bucket"].(string)},
-		{Alias: partnerAlias, Name: vars["partner_access_log_bucket"].(string)},
-	}))
+	ctx := context.Background()
+	// Each by its account's own identity: the emulator enforces IAM.
+	for _, b := range []struct {
+		cfg             aws.Config
+		bucket, account string
+	}{
+		{s.awsConfig(), vars["access_log_bucket"].(string), testenv.MotoAccountID},
+		{partnerAWSConfig(t, s), vars["partner_access_log_bucket"].(string), testenv.MotoPartnerAccountID},
+	} {
+		c := s3.NewFromConfig(b.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+		in := &s3.CreateBucketInput{Bucket: aws.String(b.bucket)}
+		if s.Region != "us-east-1" {
+			in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(s.Region)}
+		}
+		_, err := c.CreateBucket(ctx, in)
+		require.NoError(t, err, "create access-log bucket %s", b.bucket)
+		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b.bucket), Policy: aws.String(offline.LogDeliveryPolicy(s.Partition, b.bucket, b.account))})
+		require.NoError(t, err, "policy of access-log bucket %s", b.bucket)
+	}
 	arn := vars["permissions_boundary_arn"].(string)
 	_, err := iam.NewFromConfig(s.awsConfig()).CreatePolicy(context.Background(), &iam.CreatePolicyInput{
 		PolicyName: aws.String(arn[strings.LastIndex(arn, "/")+1:]),

@@ -30,7 +30,6 @@ func TestBringYourOwnApply(t *testing.T) {
 	ctx := context.Background()
 	id := uniqueName("byo")
 	dir := copyToTemp(t, "examples/bring-your-own")
-	pointAtMoto(t, dir, "")
 	vars := map[string]interface{}{
 		"name":               id,
 		"image":              testImage,
@@ -39,6 +38,9 @@ func TestBringYourOwnApply(t *testing.T) {
 		"security_group_ids": []string{testSG},
 		"force_destroy":      true,
 	}
+	// On the emulator that enforces IAM: the task runs with the caller's roles.
+	s := siteOf(vars)
+	pointAtMotoIn(t, dir, s.emulator().Endpoint, s, "")
 	systemDatabase(t, vars)
 	opts := tfOptions(t, dir, vars)
 	defer destroy(t, opts)
@@ -76,7 +78,7 @@ func TestBringYourOwnApply(t *testing.T) {
 		}
 	}
 	// Everything the module encrypts uses the given key.
-	cfg := awsConfig()
+	cfg := s.awsConfig()
 	enc, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(id + "-exports")})
 	require.NoError(t, err)
 	assert.Equal(t, key, aws.ToString(enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID), "bucket")

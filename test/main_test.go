@@ -20,6 +20,11 @@ import (
 // names carry a random id, so parallel tests never collide in it.
 var moto *testenv.Moto
 
+// motoIAM is the emulator the apply-and-run tests deploy to: it enforces
+// IAM, so the task runs with its own roles' permissions, as on ECS.
+// Terraform and the tests' read-backs sign as its administrator.
+var motoIAM *testenv.Moto
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() {
@@ -33,8 +38,41 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "start moto:", err)
 		os.Exit(1)
 	}
+	if motoIAM, err = startMotoIAM(); err != nil {
+		fmt.Fprintln(os.Stderr, "start moto with IAM enforcement:", err)
+		moto.Stop()
+		os.Exit(1)
+	}
 	code := m.Run()
 	stopSystem()
 	moto.Stop()
+	motoIAM.Stop()
 	os.Exit(code)
+}
+
+// startMotoIAM starts the emulator of appliedSites and, before it enforces
+// IAM, makes in each partition what must exist before anyone signs: the
+// partner's Terraform role (its assumed credentials need a role with a policy).
+func startMotoIAM() (*testenv.Moto, error) {
+	ctx := context.Background()
+	m, err := testenv.StartMotoIAM(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var regions []string
+	for _, s := range appliedSites {
+		cfg := testenv.AWSConfig(m.Endpoint)
+		cfg.Region = s.Region
+		if err := createPartnerRole(ctx, cfg, s); err != nil {
+			m.Stop()
+			return nil, err
+		}
+		partnerRoles.Store(m.Endpoint+" "+s.Partition, struct{}{})
+		regions = append(regions, s.Region)
+	}
+	if err := m.EnforceIAM(ctx, regions...); err != nil {
+		m.Stop()
+		return nil, err
+	}
+	return m, nil
 }

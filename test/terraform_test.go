@@ -75,6 +75,9 @@ const partnerAlias = "partner"
 // and ARNs, so a test in GovCloud sees what the module writes there.
 type site struct {
 	Name, Region, Partition string
+	// Enforced: the site is on the emulator that enforces IAM (motoIAM),
+	// where each identity may do only what its policies allow.
+	Enforced bool
 }
 
 var (
@@ -83,7 +86,21 @@ var (
 	govCloud = site{Name: "govcloud", Region: "us-gov-west-1", Partition: "aws-us-gov"}
 	// sites are the places the deployed-system tests apply and run in.
 	sites = []site{commercial, govCloud}
+	// appliedSites are the same places on the emulator that enforces IAM:
+	// the apply-and-run tests deploy there, so the task runs with its roles.
+	appliedSites = []site{commercial.enforced(), govCloud.enforced()}
 )
+
+// enforced is s on the emulator that enforces IAM.
+func (s site) enforced() site { s.Enforced = true; return s }
+
+// emulator is the moto server the site is on.
+func (s site) emulator() *testenv.Moto {
+	if s.Enforced {
+		return motoIAM
+	}
+	return moto
+}
 
 // arn is an ARN in the site's partition.
 func (s site) arn(service, region, account, resource string) string {
@@ -101,11 +118,11 @@ func (s site) inRegion(v string) string {
 
 // awsConfig points SDK clients at the emulator, in the site's region (and
 // so its partition).
-func (s site) awsConfig() aws.Config {
-	cfg := testenv.AWSConfig(moto.Endpoint)
-	cfg.Region = s.Region
-	return cfg
-}
+func (s site) awsConfig() aws.Config { return s.emulator().Config(s.Region) }
+
+// motoCredentials sign for the emulator in region: the administrator's of
+// the emulator that enforces IAM. The other emulators check no signature.
+func motoCredentials(region string) aws.Credentials { return motoIAM.Credentials(region) }
 
 // motoProvider is an aws provider block aimed at the emulator. alias may be
 // "". The partner's alias assumes a role in testenv.MotoPartnerAccountID
@@ -124,8 +141,9 @@ func motoProviderAt(alias, endpoint string, s site) string {
 		fmt.Fprintf(&b, "  assume_role {\n    role_arn = %q\n  }\n", s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform"))
 	}
 	fmt.Fprintf(&b, "  region                      = %q\n", s.Region)
-	fmt.Fprintf(&b, "  access_key                  = %q\n", testenv.MotoAccessKey)
-	fmt.Fprintf(&b, "  secret_key                  = %q\n", testenv.MotoSecretKey)
+	creds := motoCredentials(s.Region)
+	fmt.Fprintf(&b, "  access_key                  = %q\n", creds.AccessKeyID)
+	fmt.Fprintf(&b, "  secret_key                  = %q\n", creds.SecretAccessKey)
 	b.WriteString("  profile                     = null\n")
 	b.WriteString("  skip_credentials_validation = true\n")
 	b.WriteString("  skip_metadata_api_check     = true\n")
@@ -179,6 +197,7 @@ func pointAtMotoIn(t *testing.T, dir, endpoint string, s site, aliases ...string
 func tfOptions(t *testing.T, dir string, vars map[string]interface{}) *terraform.Options {
 	t.Helper()
 	// No retries: everything is local, so a failure is a finding, not weather.
+	creds := motoCredentials(siteOf(vars).Region)
 	return &terraform.Options{
 		TerraformDir: dir,
 		Vars:         vars,
@@ -186,8 +205,8 @@ func tfOptions(t *testing.T, dir string, vars map[string]interface{}) *terraform
 		EnvVars: map[string]string{
 			"TF_CLI_CONFIG_FILE":          testenv.TerraformCLIConfig(),
 			"TF_IN_AUTOMATION":            "1",
-			"AWS_ACCESS_KEY_ID":           testenv.MotoAccessKey,
-			"AWS_SECRET_ACCESS_KEY":       testenv.MotoSecretKey,
+			"AWS_ACCESS_KEY_ID":           creds.AccessKeyID,
+			"AWS_SECRET_ACCESS_KEY":       creds.SecretAccessKey,
 			"AWS_CONFIG_FILE":             os.DevNull,
 			"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
 			"AWS_EC2_METADATA_DISABLED":   "true",
@@ -255,22 +274,38 @@ func ensurePartnerRole(t *testing.T, endpoint string, s site) {
 	}
 	cfg := testenv.AWSConfig(endpoint)
 	cfg.Region = s.Region
-	out, err := sts.NewFromConfig(cfg).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+	if err := createPartnerRole(context.Background(), cfg, s); err != nil {
+		t.Fatal(err)
+	}
+	partnerRoles.Store(endpoint+" "+s.Partition, struct{}{})
+}
+
+// createPartnerRole makes the partner's Terraform role in the partner's
+// account, trusted by the source account and allowed everything (it applies
+// the partner's half), as cfg's identity.
+func createPartnerRole(ctx context.Context, cfg aws.Config, s site) error {
+	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform")),
 		RoleSessionName: aws.String("terratest"),
 	})
 	if err != nil {
-		t.Fatalf("assume the partner's role: %v", err)
+		return fmt.Errorf("assume the partner's role: %w", err)
 	}
 	c := out.Credentials
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
-	_, err = iam.NewFromConfig(cfg).CreateRole(context.Background(), &iam.CreateRoleInput{
+	iamc := iam.NewFromConfig(cfg)
+	_, err = iamc.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String("advana-terraform"),
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + s.arn("iam", "", testenv.MotoAccountID, "root") + `"},"Action":"sts:AssumeRole"}]}`),
 	})
 	var exists *iamtypes.EntityAlreadyExistsException
 	if err != nil && !errors.As(err, &exists) {
-		t.Fatalf("create the partner's role: %v", err)
+		return fmt.Errorf("create the partner's role: %w", err)
 	}
-	partnerRoles.Store(endpoint+" "+s.Partition, struct{}{})
+	_, err = iamc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("advana-terraform"), PolicyName: aws.String("apply-partner-side"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)})
+	if err != nil {
+		return fmt.Errorf("policy of the partner's role: %w", err)
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os/exec"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Fake credentials and region for the emulator; moto accepts any.
@@ -26,6 +28,8 @@ type Moto struct {
 	Port     int
 
 	proc *process
+	// keys are the IAM users' credentials ("user partition") once EnforceIAM ran.
+	keys map[string]aws.Credentials
 }
 
 // StartMoto starts moto_server (from PATH) on a free loopback port and waits
@@ -35,9 +39,17 @@ func StartMoto(ctx context.Context) (*Moto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("moto_server not found on PATH (install Python moto[server] 5; .ci/run checks for it): %w", err)
 	}
+	return startMotoCmd(ctx, func(port int) *exec.Cmd {
+		return exec.Command(path, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	})
+}
+
+// startMotoCmd starts the server that cmd(port) runs, on a free port, trying
+// three ports (another process may take a free port first).
+func startMotoCmd(ctx context.Context, cmd func(port int) *exec.Cmd) (*Moto, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		m, err := startMoto(ctx, path)
+		m, err := startMotoOnce(ctx, cmd)
 		if err == nil {
 			return m, nil
 		}
@@ -46,13 +58,13 @@ func StartMoto(ctx context.Context) (*Moto, error) {
 	return nil, lastErr
 }
 
-func startMoto(ctx context.Context, path string) (*Moto, error) {
+func startMotoOnce(ctx context.Context, cmd func(port int) *exec.Cmd) (*Moto, error) {
 	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
 	m := &Moto{Port: port, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	m.proc, err = startProcess(ctx, "moto_server", exec.Command(path, "-H", "127.0.0.1", "-p", fmt.Sprint(port)),
+	m.proc, err = startProcess(ctx, "moto_server", cmd(port),
 		m.Endpoint+"/moto-api/data.json", func(status int) bool { return status == http.StatusOK }, 60*time.Second)
 	if err != nil {
 		return nil, err

@@ -50,6 +50,14 @@ func LogBucketsFromVarFiles(files []string) ([]LogBucket, error) {
 	return out, nil
 }
 
+// LogDeliveryPolicy is the bucket policy with which S3 server access
+// logging may deliver into bucket, for sources in account.
+func LogDeliveryPolicy(partition, bucket, account string) string {
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S3ServerAccessLogs","Effect":"Allow",`+
+		`"Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:%s:s3:::%s/*",`+
+		`"Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`, partition, bucket, account)
+}
+
 // CreateLogBuckets creates each bucket in the emulator, in the account of
 // its provider alias, with the bucket policy S3 log delivery needs.
 func (o *Offline) CreateLogBuckets(endpoint string, buckets []LogBucket) error {
@@ -65,9 +73,7 @@ func (o *Offline) CreateLogBuckets(endpoint string, buckets []LogBucket) error {
 		if !ok {
 			return fmt.Errorf("access-log bucket %s: no aws provider alias %q in the configuration", b.Name, b.Alias)
 		}
-		policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S3ServerAccessLogs","Effect":"Allow",`+
-			`"Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:%s:s3:::%s/*",`+
-			`"Condition":{"StringEquals":{"aws:SourceAccount":"%s"}}}]}`, partition, b.Name, account)
+		policy := LogDeliveryPolicy(partition, b.Name, account)
 		// Outside us-east-1, S3 wants the region named in the request.
 		create := ""
 		if region != "us-east-1" {
