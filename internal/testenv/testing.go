@@ -30,7 +30,6 @@ func MotoT(tb testing.TB) *Moto {
 	return m
 }
 
-
 // SkipShort skips a test that needs a tool beyond Go (PostgreSQL, moto,
 // Terraform, podman) in the fast lane, `go test -short ./...` (make
 // test-unit). Only there: without -short a missing tool is an error, never
