@@ -12,6 +12,10 @@ data "aws_region" "current" {}
 locals {
   bucket_name    = coalesce(var.bucket_name, "${var.name}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}")
   log_group_name = coalesce(var.log_group_name, "/ecs/${var.name}")
+
+  # EventBridge Scheduler where AWS documents it (its GovCloud page lists no
+  # difference for it today; docs/govcloud.md), a scheduled rule elsewhere.
+  schedule_service = coalesce(var.schedule_service, contains(["aws", "aws-us-gov", "aws-cn"], data.aws_partition.current.partition) ? "scheduler" : "eventbridge-rule")
 }
 
 # With a key of the caller's (kms_key_arn), what its policy must allow: the

@@ -84,12 +84,12 @@ output "ecs_tasks_trust_policy_json" {
 }
 
 output "scheduler_role_arn" {
-  description = "ARN of the role EventBridge Scheduler runs the task with."
+  description = "ARN of the role that starts the task: EventBridge Scheduler's, or the scheduled rule target's (schedule_service)."
   value       = try(module.schedule[0].scheduler_role_arn, null)
 }
 
 output "scheduler_role_name" {
-  description = "Name of the role EventBridge Scheduler runs the task with."
+  description = "Name of the role that starts the task: EventBridge Scheduler's, or the scheduled rule target's (schedule_service)."
   value       = try(module.schedule[0].scheduler_role_name, null)
 }
 
@@ -123,13 +123,18 @@ output "cluster_name" {
   value       = try(module.schedule[0].cluster_name, null)
 }
 
+output "schedule_service" {
+  description = "What starts the export: `scheduler` (EventBridge Scheduler) or `eventbridge-rule` (a scheduled EventBridge rule), as given or chosen by partition."
+  value       = try(module.schedule[0].schedule_service, null)
+}
+
 output "schedule_arn" {
-  description = "ARN of the EventBridge Scheduler schedule that runs the export."
+  description = "ARN of what runs the export: the EventBridge Scheduler schedule, or the scheduled EventBridge rule (schedule_service)."
   value       = try(module.schedule[0].schedule_arn, null)
 }
 
 output "schedule_name" {
-  description = "Name of the schedule (default schedule group): `aws scheduler get-schedule --name`."
+  description = "Name of the schedule (default schedule group: `aws scheduler get-schedule --name`) or of the scheduled rule (default event bus: `aws events describe-rule --name`)."
   value       = try(module.schedule[0].schedule_name, null)
 }
 

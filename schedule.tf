@@ -3,6 +3,7 @@ module "schedule" {
   count  = var.create ? 1 : 0
 
   name                         = var.name
+  service                      = local.schedule_service
   schedule_expression          = var.schedule_expression
   schedule_timezone            = var.schedule_timezone
   flexible_time_window_minutes = var.flexible_time_window_minutes

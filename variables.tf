@@ -515,6 +515,17 @@ variable "kms_key_deletion_window_days" {
   }
 }
 
+variable "schedule_service" {
+  description = "What starts the export on schedule: `scheduler` (EventBridge Scheduler: time zones, flexible windows, one-time at()) or `eventbridge-rule` (a scheduled EventBridge rule, for where Scheduler is not offered: UTC, rate() and cron() only, no flexible window). Null (default) chooses `scheduler` in the aws, aws-us-gov and aws-cn partitions, where AWS documents Scheduler, and `eventbridge-rule` in any other (docs/govcloud.md, The EventBridge Scheduler question). Both get the same task, network, retry policy, dead-letter queue and alerting."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_service == null || contains(["scheduler", "eventbridge-rule"], coalesce(var.schedule_service, "-"))
+    error_message = "schedule_service must be \"scheduler\" (EventBridge Scheduler), \"eventbridge-rule\" (a scheduled EventBridge rule), or null to choose by partition."
+  }
+}
+
 variable "schedule_expression" {
   description = "When the export runs: an EventBridge Scheduler `rate(...)`, `cron(...)` or one-time `at(yyyy-mm-ddThh:mm:ss)` expression, in `schedule_timezone`."
   type        = string
@@ -524,6 +535,11 @@ variable "schedule_expression" {
   validation {
     condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule_expression))
     error_message = "schedule_expression must be rate(N unit) with unit minute/hour/day for N = 1 and minutes/hours/days otherwise (e.g. rate(12 hours)), cron(m h dom mon dow year), or at(yyyy-mm-ddThh:mm:ss)."
+  }
+
+  validation {
+    condition     = !(local.schedule_service == "eventbridge-rule" && startswith(var.schedule_expression, "at("))
+    error_message = "schedule_expression ${var.schedule_expression} is a one-time at() schedule, which a scheduled EventBridge rule (schedule_service = \"eventbridge-rule\", the default outside aws, aws-us-gov and aws-cn) cannot run: use rate() or cron(), or schedule_service = \"scheduler\"."
   }
 }
 
@@ -537,6 +553,11 @@ variable "schedule_timezone" {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", var.schedule_timezone))
     error_message = "schedule_timezone must be an IANA time zone name such as UTC or America/New_York."
   }
+
+  validation {
+    condition     = !(local.schedule_service == "eventbridge-rule" && var.schedule_timezone != "UTC")
+    error_message = "schedule_timezone ${var.schedule_timezone} needs EventBridge Scheduler: a scheduled EventBridge rule (schedule_service = \"eventbridge-rule\", the default outside aws, aws-us-gov and aws-cn) runs in UTC. Write the cron() in UTC and set schedule_timezone = \"UTC\", or schedule_service = \"scheduler\"."
+  }
 }
 
 variable "flexible_time_window_minutes" {
@@ -548,6 +569,11 @@ variable "flexible_time_window_minutes" {
   validation {
     condition     = var.flexible_time_window_minutes >= 0 && var.flexible_time_window_minutes <= 1440 && floor(var.flexible_time_window_minutes) == var.flexible_time_window_minutes
     error_message = "flexible_time_window_minutes must be a whole number from 0 (off) to 1440."
+  }
+
+  validation {
+    condition     = !(local.schedule_service == "eventbridge-rule" && var.flexible_time_window_minutes != 0)
+    error_message = "flexible_time_window_minutes needs EventBridge Scheduler: a scheduled EventBridge rule (schedule_service = \"eventbridge-rule\", the default outside aws, aws-us-gov and aws-cn) starts the run on time. Set it to 0, or schedule_service = \"scheduler\"."
   }
 }
 

@@ -72,7 +72,7 @@ func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule s
 	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
 	assert.GreaterOrEqual(t, logs["retention_in_days"].(float64), minRetention, "log retention")
 
-	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
 	assert.Equal(t, wantSchedule, sched["schedule_expression"])
 	assert.Equal(t, false, at(sched, "target", 0, "ecs_parameters", 0, "network_configuration", 0, "assign_public_ip"), "no public IP")
 	assert.Equal(t, "FARGATE", at(sched, "target", 0, "ecs_parameters", 0, "launch_type"))
@@ -143,7 +143,7 @@ func assertFailureAlert(t *testing.T, plan *terraform.PlanStruct) {
 	assert.NotEmpty(t, topic["kms_master_key_id"], "alert topic is KMS-encrypted")
 	queue := resource(t, plan, schedMod+".aws_sqs_queue.this")
 	assert.NotEmpty(t, queue["kms_master_key_id"], "dead-letter queue is KMS-encrypted")
-	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
 	assert.Equal(t, queue["arn"], at(sched, "target", 0, "dead_letter_config", 0, "arn"), "missed starts go to the dead-letter queue")
 	assert.Equal(t, resource(t, plan, schedMod+".module.kms[0].aws_kms_key.this")["arn"], sched["kms_key_arn"], "schedule encrypted with the module's key")
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
@@ -200,7 +200,7 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 
 	// Scheduler role: trusted by this schedule only; RunTask on this family in
 	// this cluster; PassRole on exactly the two task roles; dead letters to its queue.
-	schedARN := resource(t, plan, schedMod+".aws_scheduler_schedule.this")["arn"].(string)
+	schedARN := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")["arn"].(string)
 	schedRole := resource(t, plan, schedMod+".aws_iam_role.scheduler")
 	trust := policyStatements(t, "scheduler trust", schedRole["assume_role_policy"].(string))
 	require.Len(t, trust, 1)

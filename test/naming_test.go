@@ -81,6 +81,6 @@ func TestRolePathAndNames(t *testing.T) {
 	}
 	assert.Greater(t, tagged, 10)
 	// The tasks the schedule starts carry the schedule's tags too.
-	sched := resource(t, plan, "module.schedule[0].aws_scheduler_schedule.this")
+	sched := resource(t, plan, "module.schedule[0].aws_scheduler_schedule.this[0]")
 	assert.Equal(t, map[string]interface{}{"Project": "advana-export", "Part": "schedule"}, at(sched, "target", 0, "ecs_parameters", 0, "tags"))
 }

@@ -44,7 +44,7 @@ func TestCompletePlan(t *testing.T) {
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.EqualValues(t, 14, alarm["evaluation_periods"])
 	assert.EqualValues(t, 3600, alarm["period"])
-	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this")
+	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
 	assert.Equal(t, "FLEXIBLE", at(sched, "flexible_time_window", 0, "mode"))
 	assert.EqualValues(t, 15, at(sched, "flexible_time_window", 0, "maximum_window_in_minutes"))
 	target := at(sched, "target", 0).(map[string]interface{})
@@ -94,7 +94,7 @@ func TestMinimalPlan(t *testing.T) {
 		task   = "module.advana_export.module.task[0]"
 		sched  = "module.advana_export.module.schedule[0]"
 	)
-	schedule := resource(t, plan, sched+".aws_scheduler_schedule.this")
+	schedule := resource(t, plan, sched+".aws_scheduler_schedule.this[0]")
 	assert.Equal(t, "rate(12 hours)", schedule["schedule_expression"])
 	assert.Equal(t, "UTC", schedule["schedule_expression_timezone"])
 	assert.Equal(t, "ENABLED", schedule["state"])

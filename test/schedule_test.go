@@ -78,7 +78,7 @@ func TestMissedRunWindowFollowsSchedule(t *testing.T) {
 		plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 		for i, c := range ok {
 			mod := fmt.Sprintf("module.case%d", i)
-			assert.Equal(t, c.schedule, resource(t, plan, mod+".aws_scheduler_schedule.this")["schedule_expression"])
+			assert.Equal(t, c.schedule, resource(t, plan, mod+".aws_scheduler_schedule.this[0]")["schedule_expression"])
 			alarm, found := plan.ResourcePlannedValuesMap[mod+".aws_cloudwatch_metric_alarm.missed_run[0]"]
 			if c.want == 0 {
 				assert.False(t, found, "%s (missed_run_alarm_hours %q): no missed-run alarm", c.schedule, c.explicit)

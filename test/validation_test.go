@@ -61,6 +61,10 @@ func TestCallerSeesOneErrorAtTheirBlock(t *testing.T) {
 		{"parallel jobs with the custom format", func(v map[string]interface{}) {
 			v["dump"] = map[string]interface{}{"jobs": 4}
 		}, `dump.jobs > 1 needs dump.format = "directory"`},
+		// Once, at the input, not again by the schedule module's own check.
+		{"time zone with a scheduled rule", func(v map[string]interface{}) {
+			v["schedule_service"], v["schedule_timezone"] = "eventbridge-rule", "America/New_York"
+		}, "schedule_timezone America/New_York needs EventBridge Scheduler"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -608,3 +608,99 @@ run "expiration_days_negative" {
   }
   expect_failures = [var.lifecycle_rules]
 }
+
+# What starts the task: EventBridge Scheduler, or a scheduled EventBridge rule
+# where Scheduler is not offered (docs/govcloud.md). Null chooses by partition;
+# what a rule cannot do (time zones, flexible windows, at()) is refused on the
+# input the caller wrote. The resources each choice plans are asserted by
+# TestScheduleRulePlan (test/schedule_rule_test.go).
+run "valid_schedule_service_default_scheduler" {
+  command = plan
+  assert {
+    condition     = output.schedule_service == "scheduler"
+    error_message = "schedule_service null in aws chooses EventBridge Scheduler"
+  }
+}
+
+run "valid_schedule_service_default_scheduler_in_govcloud" {
+  command = plan
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-us-gov" }
+  }
+  assert {
+    condition     = output.schedule_service == "scheduler"
+    error_message = "schedule_service null in aws-us-gov chooses EventBridge Scheduler (AWS's GovCloud EventBridge page lists no Scheduler difference)"
+  }
+}
+
+run "valid_schedule_service_default_rule_elsewhere" {
+  command = plan
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-iso" }
+  }
+  assert {
+    condition     = output.schedule_service == "eventbridge-rule"
+    error_message = "schedule_service null in a partition where AWS documents no Scheduler chooses the scheduled rule"
+  }
+}
+
+run "valid_schedule_service_rule" {
+  command = plan
+  variables {
+    schedule_service    = "eventbridge-rule"
+    schedule_expression = "cron(0 2,14 * * ? *)"
+  }
+  assert {
+    condition     = output.schedule_service == "eventbridge-rule"
+    error_message = "schedule_service = \"eventbridge-rule\" is kept"
+  }
+}
+
+run "schedule_service_unknown" {
+  command = plan
+  variables {
+    schedule_service = "cloudwatch-events"
+  }
+  expect_failures = [var.schedule_service]
+}
+
+run "rule_with_time_zone" {
+  command = plan
+  variables {
+    schedule_service  = "eventbridge-rule"
+    schedule_timezone = "America/New_York"
+  }
+  expect_failures = [var.schedule_timezone]
+}
+
+run "rule_with_flexible_window" {
+  command = plan
+  variables {
+    schedule_service             = "eventbridge-rule"
+    flexible_time_window_minutes = 15
+  }
+  expect_failures = [var.flexible_time_window_minutes]
+}
+
+run "rule_with_one_time_schedule" {
+  command = plan
+  variables {
+    schedule_service    = "eventbridge-rule"
+    schedule_expression = "at(2030-01-01T00:00:00)"
+  }
+  expect_failures = [var.schedule_expression]
+}
+
+run "rule_by_default_with_time_zone" {
+  command = plan
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-iso" }
+  }
+  variables {
+    schedule_timezone = "America/New_York"
+  }
+  expect_failures = [var.schedule_timezone]
+}

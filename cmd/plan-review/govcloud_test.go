@@ -14,6 +14,17 @@ import (
 // (US-West): its region, and every ARN and host in the aws-us-gov partition.
 func govCloudVars(t *testing.T, extra map[string]any) string {
 	t.Helper()
+	gov := map[string]any{"region": "us-gov-west-1"}
+	for k, v := range extra {
+		gov[k] = v
+	}
+	return minimalVars(t, strings.NewReplacer("arn:aws:", "arn:aws-us-gov:", "us-east-1", "us-gov-west-1"), gov)
+}
+
+// minimalVars writes the minimal example's fixture, its text passed through
+// r, with extra inputs set, and returns the file's path.
+func minimalVars(t *testing.T, r *strings.Replacer, extra map[string]any) string {
+	t.Helper()
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)
@@ -22,16 +33,14 @@ func govCloudVars(t *testing.T, extra map[string]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gov := strings.NewReplacer("arn:aws:", "arn:aws-us-gov:", "us-east-1", "us-gov-west-1").Replace(string(b))
 	var vars map[string]any
-	if err := json.Unmarshal([]byte(gov), &vars); err != nil {
+	if err := json.Unmarshal([]byte(r.Replace(string(b))), &vars); err != nil {
 		t.Fatal(err)
 	}
-	vars["region"] = "us-gov-west-1"
 	for k, v := range extra {
 		vars[k] = v
 	}
-	path := filepath.Join(t.TempDir(), "govcloud.tfvars.json")
+	path := filepath.Join(t.TempDir(), "minimal.tfvars.json")
 	out, _ := json.Marshal(vars)
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)

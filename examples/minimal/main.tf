@@ -34,6 +34,10 @@ module "advana_export" {
   fips_endpoints           = var.fips_endpoints
   fips_endpoints_exception = var.fips_endpoints_exception
 
+  # Null is EventBridge Scheduler in aws and aws-us-gov (docs/govcloud.md);
+  # "eventbridge-rule" starts the task with a scheduled EventBridge rule.
+  schedule_service = var.schedule_service
+
   # Null until the partner's values exist: the first apply creates the
   # replication role they need (output partner), exports stay internal.
   replication = var.partner_bucket_arn == null ? null : {

@@ -97,6 +97,12 @@ variable "fips_endpoints_exception" {
   default     = null
 }
 
+variable "schedule_service" {
+  description = "What starts the export: \"scheduler\" (EventBridge Scheduler) or \"eventbridge-rule\" (a scheduled EventBridge rule, where Scheduler is not offered); null chooses by partition."
+  type        = string
+  default     = null
+}
+
 variable "object_lock" {
   description = "S3 Object Lock on committed exports (mode, days); the module's default locks each run in GOVERNANCE mode for the lifecycle's 30 days. Null turns it off, which plan-review fails unless object_lock_exception says why."
   type = object({

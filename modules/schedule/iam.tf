@@ -1,7 +1,9 @@
-# The role EventBridge Scheduler starts the task with: RunTask for this family
-# on this cluster, PassRole for exactly the task's two roles, dead letters to
-# this module's queue, and the module's key for the schedule and the queue.
-# Only this schedule, in this account, may assume it.
+# The role that starts the task: EventBridge Scheduler's (scheduler.amazonaws.com)
+# or, with service = "eventbridge-rule", the rule target's (events.amazonaws.com).
+# Either may RunTask for this family on this cluster and PassRole exactly the
+# task's two roles (run_task below, written once for both); only this schedule
+# or rule, in this account, may assume it. Scheduler also sends the dead
+# letters with it; a rule's target sends them as EventBridge (schedule.tf).
 
 data "aws_iam_policy_document" "scheduler_trust" {
   statement {
@@ -9,7 +11,7 @@ data "aws_iam_policy_document" "scheduler_trust" {
 
     principals {
       type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
+      identifiers = [local.rule ? "events.amazonaws.com" : "scheduler.amazonaws.com"]
     }
 
     condition {
@@ -21,21 +23,23 @@ data "aws_iam_policy_document" "scheduler_trust" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [local.schedule_arn]
+      values   = [local.rule ? local.schedule_rule_arn : local.schedule_arn]
     }
   }
 }
 
+# One role either way; the service that may assume it, its name
+# (`<name>-scheduler` or `<name>-events`) and its policy follow the choice.
 resource "aws_iam_role" "scheduler" {
   name                 = local.role_name
   path                 = var.role_path
-  description          = "EventBridge Scheduler runs the ${var.name} export task with this role"
+  description          = local.rule ? "The ${var.name} EventBridge schedule rule runs the export task with this role" : "EventBridge Scheduler runs the ${var.name} export task with this role"
   assume_role_policy   = data.aws_iam_policy_document.scheduler_trust.json
   permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, var.role_tags)
 }
 
-data "aws_iam_policy_document" "scheduler" {
+data "aws_iam_policy_document" "run_task" {
   statement {
     sid       = "RunExportTask"
     actions   = ["ecs:RunTask"]
@@ -72,6 +76,10 @@ data "aws_iam_policy_document" "scheduler" {
       values   = ["ecs-tasks.amazonaws.com"]
     }
   }
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  source_policy_documents = [data.aws_iam_policy_document.run_task.json]
 
   statement {
     sid       = "SendDeadLetters"
@@ -93,10 +101,12 @@ data "aws_iam_policy_document" "scheduler" {
   }
 }
 
+# A rule's role needs no dead-letter statements: EventBridge sends them as
+# the service, through the queue's policy (schedule.tf).
 resource "aws_iam_role_policy" "scheduler" {
   name   = "run-export-task"
   role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler.json
+  policy = local.rule ? data.aws_iam_policy_document.run_task.json : data.aws_iam_policy_document.scheduler.json
 }
 
 # Callers of the previous interface (a scheduled EventBridge rule) had this
@@ -110,3 +120,4 @@ moved {
   from = aws_iam_role_policy.events
   to   = aws_iam_role_policy.scheduler
 }
+

@@ -1,25 +1,30 @@
+output "schedule_service" {
+  description = "What starts the task: `scheduler` (EventBridge Scheduler) or `eventbridge-rule` (a scheduled EventBridge rule)."
+  value       = var.service
+}
+
 output "schedule_arn" {
-  description = "ARN of the EventBridge Scheduler schedule that runs the export."
-  value       = aws_scheduler_schedule.this.arn
+  description = "ARN of what runs the export: the EventBridge Scheduler schedule, or the scheduled EventBridge rule (schedule_service)."
+  value       = one(concat(aws_scheduler_schedule.this[*].arn, aws_cloudwatch_event_rule.schedule[*].arn))
 }
 
 output "schedule_name" {
-  description = "Name of the schedule (in the `default` schedule group)."
-  value       = aws_scheduler_schedule.this.name
+  description = "Name of the schedule (in the `default` schedule group) or of the scheduled rule (on the `default` event bus)."
+  value       = one(concat(aws_scheduler_schedule.this[*].name, aws_cloudwatch_event_rule.schedule[*].name))
 }
 
 output "schedule_expression" {
   description = "The schedule's expression, as given."
-  value       = aws_scheduler_schedule.this.schedule_expression
+  value       = one(concat(aws_scheduler_schedule.this[*].schedule_expression, aws_cloudwatch_event_rule.schedule[*].schedule_expression))
 }
 
 output "scheduler_role_arn" {
-  description = "ARN of the role EventBridge Scheduler runs the task with."
+  description = "ARN of the role that starts the task (EventBridge Scheduler's, or the scheduled rule target's)."
   value       = aws_iam_role.scheduler.arn
 }
 
 output "scheduler_role_name" {
-  description = "Name of the role EventBridge Scheduler runs the task with."
+  description = "Name of the role that starts the task (EventBridge Scheduler's, or the scheduled rule target's)."
   value       = aws_iam_role.scheduler.name
 }
 
@@ -34,7 +39,7 @@ output "cluster_name" {
 }
 
 output "dead_letter_queue_arn" {
-  description = "ARN of the SQS dead-letter queue: runs Scheduler could not start, alerts EventBridge could not deliver."
+  description = "ARN of the SQS dead-letter queue: runs Scheduler (or the rule) could not start, alerts EventBridge could not deliver."
   value       = aws_sqs_queue.this.arn
 }
 

@@ -1,8 +1,11 @@
 # EventBridge Scheduler (AWS's recommended path over scheduled event rules):
 # a flexible window, a retry policy and a dead-letter queue on the target, the
 # schedule itself encrypted with the module's key, and a role of its own.
+# With service = "eventbridge-rule", rule.tf starts the same task instead.
 
 resource "aws_scheduler_schedule" "this" {
+  count = local.rule ? 0 : 1
+
   name        = var.name
   group_name  = "default"
   description = "Runs the ${var.name} PostgreSQL export"
@@ -48,7 +51,12 @@ resource "aws_scheduler_schedule" "this" {
   }
 }
 
-# Runs the scheduler could not start (RunTask refused after every retry) and
+moved {
+  from = aws_scheduler_schedule.this
+  to   = aws_scheduler_schedule.this[0]
+}
+
+# Runs the scheduler (or the rule) could not start (RunTask refused after every retry) and
 # alerts EventBridge could not deliver to the topic.
 resource "aws_sqs_queue" "this" {
   name                              = "${var.name}-dead-letter"
@@ -59,11 +67,11 @@ resource "aws_sqs_queue" "this" {
 }
 
 # The scheduler sends dead letters with its own role (iam.tf); the queue's
-# policy is only for the failure rule's target, which EventBridge delivers as
-# a service.
+# policy is for the targets of EventBridge rules, which EventBridge delivers
+# as a service: the failure rule's, and the schedule rule's when there is one.
 data "aws_iam_policy_document" "queue" {
   statement {
-    sid       = "FailureRuleDeadLetters"
+    sid       = "RuleDeadLetters"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.this.arn]
 
@@ -75,7 +83,7 @@ data "aws_iam_policy_document" "queue" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [local.failure_rule_arn]
+      values   = local.rule ? [local.failure_rule_arn, local.schedule_rule_arn] : [local.failure_rule_arn]
     }
   }
 }

@@ -21,6 +21,18 @@ variable "schedule_expression" {
   }
 }
 
+variable "service" {
+  description = "What starts the task: `scheduler` (EventBridge Scheduler: time zones, flexible windows, one-time at()) or `eventbridge-rule` (a scheduled EventBridge rule on the default bus, where Scheduler is not offered: UTC, rate() and cron() only; docs/govcloud.md)."
+  type        = string
+  default     = "scheduler"
+  nullable    = false
+
+  validation {
+    condition     = contains(["scheduler", "eventbridge-rule"], var.service)
+    error_message = "service must be \"scheduler\" or \"eventbridge-rule\"."
+  }
+}
+
 variable "schedule_timezone" {
   description = "IANA time zone the schedule expression is read in (e.g. `America/New_York`); cron() and at() follow its daylight saving time."
   type        = string
@@ -191,7 +203,7 @@ variable "dead_letter_retention_seconds" {
 }
 
 variable "role_name" {
-  description = "Name of the scheduler's IAM role. Null names it `<name>-scheduler`."
+  description = "Name of the IAM role that starts the task. Null names it `<name>-scheduler` (Scheduler) or `<name>-events` (EventBridge rule)."
   type        = string
   default     = null
 

@@ -160,11 +160,20 @@ func nameOf(c *controls.Context, r *model.Resource) string {
 
 func network(c *controls.Context) []string {
 	var out []string
+	// What starts the task: a scheduled EventBridge rule's target or an
+	// EventBridge Scheduler schedule (schedule_service); both name its network.
+	taskNetwork := func(r *model.Resource, base ...any) {
+		out = append(out, fmt.Sprintf("task network (%s): subnets %s, security groups %s, public IP %s",
+			r.Address, show(r, c, append(base, "subnets")...), show(r, c, append(base, "security_groups")...), show(r, c, append(base, "assign_public_ip")...)))
+	}
 	for _, t := range c.Plan.OfType("aws_cloudwatch_event_target") {
 		for i := 0; i < t.Len("ecs_target"); i++ {
-			base := []any{"ecs_target", i, "network_configuration", 0}
-			out = append(out, fmt.Sprintf("task network (%s): subnets %s, security groups %s, public IP %s",
-				t.Address, show(t, c, append(base, "subnets")...), show(t, c, append(base, "security_groups")...), show(t, c, append(base, "assign_public_ip")...)))
+			taskNetwork(t, "ecs_target", i, "network_configuration", 0)
+		}
+	}
+	for _, s := range c.Plan.OfType("aws_scheduler_schedule") {
+		if s.Len("target", 0, "ecs_parameters") > 0 {
+			taskNetwork(s, "target", 0, "ecs_parameters", 0, "network_configuration", 0)
 		}
 	}
 	sgs := c.Plan.OfType("aws_security_group")
