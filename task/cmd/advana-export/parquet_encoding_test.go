@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
 )
 
 // A SQL_ASCII database stores whatever bytes it is given, and PostgreSQL

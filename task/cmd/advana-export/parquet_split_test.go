@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
 )
 
 // A database that is one big table (issue #23 item 3): with --jobs 3 the
