@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+
+	"github.com/advana-export/terraform-aws-advana-export/task/awsarn"
 )
 
 // AbortAll aborts every open multipart upload under prefix and returns how
@@ -60,7 +62,7 @@ func (u *Uploader) Preflight(ctx context.Context, prefix string) error {
 		case "NoSuchBucket":
 			return fmt.Errorf("bucket %s does not exist: check ADVANA_EXPORT_BUCKET and AWS_REGION: %w", u.bucket, err)
 		case "AccessDenied", "Forbidden":
-			return fmt.Errorf("access denied to bucket %s: the task role needs s3:ListBucketMultipartUploads on arn:aws:s3:::%s: %w", u.bucket, u.bucket, err)
+			return fmt.Errorf("access denied to bucket %s: the task role needs s3:ListBucketMultipartUploads on arn:%s:s3:::%s: %w", u.bucket, u.partition(), u.bucket, err)
 		}
 	}
 	return fmt.Errorf("reach bucket %s: %w", u.bucket, err)
@@ -69,4 +71,14 @@ func (u *Uploader) Preflight(ctx context.Context, prefix string) error {
 func isNoSuchUpload(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchUpload"
+}
+
+// partition is the ARN partition of the client's region, for the ARNs an
+// error asks the operator to grant: aws-us-gov in GovCloud, aws-cn in China.
+func (u *Uploader) partition() string {
+	var region string
+	if c, ok := u.s3.(*s3.Client); ok {
+		region = c.Options().Region
+	}
+	return awsarn.Partition(region)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/model"
+	"github.com/advana-export/terraform-aws-advana-export/task/awsarn"
 )
 
 var fipsControl = Control{
@@ -28,19 +29,6 @@ const FIPSEndpointsExceptionTag = "advana-export:fips-endpoints-exception"
 // built with (Makefile GOFIPS140, Dockerfile label).
 const FIPSModule = "v1.0.0"
 
-// partitionOf is the partition of an AWS region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-iso"):
-		return "aws-iso"
-	}
-	return "aws"
-}
-
 func checkFIPS(c *Context, r *Result) {
 	var summary []string
 	forEachContainer(c, r, func(td *model.Resource, ct container) {
@@ -53,7 +41,7 @@ func checkFIPS(c *Context, r *Result) {
 		}
 		res := td.Address + " container " + ct.Name
 		region := env["AWS_REGION"]
-		partition := partitionOf(region)
+		partition := awsarn.Partition(region)
 		if region == "" {
 			r.add(res, "AWS_REGION", "(not set)", Unknown, "the partition, and so whether FIPS endpoints are required, cannot be told")
 		} else {
