@@ -55,10 +55,9 @@ func lockedEnv(bucket, keyARN, endpoint string) map[string]string {
 	return env
 }
 
-// assertLocked checks that every version in the bucket, the manifest's
-// included, is locked in GOVERNANCE mode for about a day, and that a delete
-// of each version by its id is refused.
-func assertLocked(t *testing.T, bucket string, started time.Time) {
+// assertUndeletable checks that a delete of each version in the bucket by
+// its id is refused, and returns the versions and how many are manifests.
+func assertUndeletable(t *testing.T, bucket string) ([]s3types.ObjectVersion, int) {
 	t.Helper()
 	ctx := context.Background()
 	c := moto.S3Client()
@@ -68,9 +67,24 @@ func assertLocked(t *testing.T, bucket string, started time.Time) {
 	}
 	manifests := 0
 	for _, v := range out.Versions {
-		name := aws.ToString(v.Key) + "@" + aws.ToString(v.VersionId)
 		manifests += map[bool]int{true: 1}[strings.HasSuffix(aws.ToString(v.Key), "/manifest.json")]
-		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId}); err == nil {
+			t.Errorf("%s@%s deleted by its version id although it is locked", aws.ToString(v.Key), aws.ToString(v.VersionId))
+		}
+	}
+	return out.Versions, manifests
+}
+
+// assertLocked checks that every version in the bucket, the manifest's
+// included, is locked in GOVERNANCE mode for about a day, none is left on
+// legal hold, and none can be deleted by its id.
+func assertLocked(t *testing.T, bucket string, started time.Time) {
+	t.Helper()
+	versions, manifests := assertUndeletable(t, bucket)
+	c := moto.S3Client()
+	for _, v := range versions {
+		name := aws.ToString(v.Key) + "@" + aws.ToString(v.VersionId)
+		h, err := c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,12 +95,9 @@ func assertLocked(t *testing.T, bucket string, started time.Time) {
 		if h.ObjectLockLegalHoldStatus == s3types.ObjectLockLegalHoldStatusOn {
 			t.Errorf("%s: still on legal hold after the commit, so the lifecycle could never expire it", name)
 		}
-		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId}); err == nil {
-			t.Errorf("%s: deleted by its version id although it is locked", name)
-		}
 	}
-	if manifests != 1 || len(out.Versions) < 2 {
-		t.Fatalf("want the archive and one manifest, found %d versions, %d manifests", len(out.Versions), manifests)
+	if manifests != 1 || len(versions) < 2 {
+		t.Fatalf("want the archive and one manifest, found %d versions, %d manifests", len(versions), manifests)
 	}
 }
 
@@ -201,19 +212,7 @@ func TestObjectLockCommitFaults(t *testing.T) {
 		if held, _ := ev["still_held"].([]any); len(held) != 1 {
 			t.Errorf("still_held = %v, want the one archive version", ev["still_held"])
 		}
-		ctx := context.Background()
-		c := moto.S3Client()
-		out, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		manifests := 0
-		for _, v := range out.Versions {
-			manifests += map[bool]int{true: 1}[strings.HasSuffix(aws.ToString(v.Key), "/manifest.json")]
-			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: v.Key, VersionId: v.VersionId}); err == nil {
-				t.Errorf("%s@%s deleted by its version id: a committed run was left unprotected", aws.ToString(v.Key), aws.ToString(v.VersionId))
-			}
-		}
+		_, manifests := assertUndeletable(t, bucket)
 		if manifests != 1 {
 			t.Errorf("%d manifests, want the committed one", manifests)
 		}

@@ -79,9 +79,6 @@ func TestVersion(t *testing.T) {
 // v1.0.0; built without GOFIPS140 it reports off (so the line can tell).
 func TestVersionFIPSBuild(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary twice")
-	}
 	for _, tc := range []struct{ gofips, want string }{
 		{"v1.0.0", "fips140: on (Go Cryptographic Module v1.0.0)"},
 		{"off", "fips140: off (Go Cryptographic Module latest)"},
