@@ -29,7 +29,7 @@ ARG TARGETARCH
 # The RDS certificate authorities, kept in the repository with their SHA-256
 # (source and refresh: `make rds-ca-bundle`, docs/image.md). GovCloud (US)
 # and China publish bundles of their own: pass the file and its checksum.
-ARG RDS_CA_BUNDLE=image/rds-global-bundle.pem
+ARG RDS_CA_BUNDLE=task/image/rds-global-bundle.pem
 ARG RDS_CA_BUNDLE_SHA256=fefac91d6800404461cece76724bc0a2383f4f556a1c9beb0813fac6f2e1e49f
 
 # Debian's own postgresql-client-${PG_MAJOR}; ca-certificates for the AWS

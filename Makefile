@@ -14,8 +14,8 @@ PLATFORM ?= linux/amd64
 ARCH := $(lastword $(subst /, ,$(PLATFORM)))
 DIST := dist/linux-$(ARCH)/advana-export
 # podman as it runs on these machines (docs/image.md): runc, cgroupfs, no
-# default ulimits (image/containers.conf).
-PODMAN := CONTAINERS_CONF=$(CURDIR)/image/containers.conf podman --runtime runc --cgroup-manager cgroupfs
+# default ulimits (task/image/containers.conf).
+PODMAN := CONTAINERS_CONF=$(CURDIR)/task/image/containers.conf podman --runtime runc --cgroup-manager cgroupfs
 
 # Offline Terraform: the aws provider comes from the mirror in /opt/tf-plugins.
 export TF_CLI_CONFIG_FILE := $(CURDIR)/test/terraform.tfrc
@@ -61,20 +61,20 @@ image: dist ## build the task image IMAGE with Docker (PG_MAJOR, PLATFORM; docs/
 	docker build --platform $(PLATFORM) --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) --build-arg GOFIPS140=$(GOFIPS140) -t $(IMAGE) .
 
 # The same Dockerfile with podman, on a Debian base made here by debootstrap
-# (image/base.sh, cached in bin/image-base) and pinned by its digest.
+# (task/image/base.sh, cached in bin/image-base) and pinned by its digest.
 image-podman: dist ## build IMAGE with podman from a debootstrap base (no registry needed; docs/image.md)
-	base=$$(image/base.sh) && $(PODMAN) build --network host --platform $(PLATFORM) \
+	base=$$(task/image/base.sh) && $(PODMAN) build --network host --platform $(PLATFORM) \
 		--build-arg BASE_IMAGE=$$base --build-arg VERSION=$(VERSION) --build-arg PG_MAJOR=$(PG_MAJOR) --build-arg GOFIPS140=$(GOFIPS140) -t $(IMAGE) .
 
 # Refresh the RDS CA bundle and its checksum in the Dockerfile (needs the internet).
 RDS_CA_BUNDLE_URL ?= https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
 rds-ca-bundle: ## download the RDS CA bundle into image/ and pin its SHA-256 in the Dockerfile
-	curl -fsSL -o image/rds-global-bundle.pem.tmp $(RDS_CA_BUNDLE_URL)
-	grep -q 'BEGIN CERTIFICATE' image/rds-global-bundle.pem.tmp
-	mv image/rds-global-bundle.pem.tmp image/rds-global-bundle.pem
-	sum=$$(sha256sum image/rds-global-bundle.pem | cut -c1-64) && \
+	curl -fsSL -o task/image/rds-global-bundle.pem.tmp $(RDS_CA_BUNDLE_URL)
+	grep -q 'BEGIN CERTIFICATE' task/image/rds-global-bundle.pem.tmp
+	mv task/image/rds-global-bundle.pem.tmp task/image/rds-global-bundle.pem
+	sum=$$(sha256sum task/image/rds-global-bundle.pem | cut -c1-64) && \
 		sed -i "s/^ARG RDS_CA_BUNDLE_SHA256=.*/ARG RDS_CA_BUNDLE_SHA256=$$sum/" Dockerfile && \
-		echo "image/rds-global-bundle.pem: sha256 $$sum (Dockerfile updated; note the date in docs/image.md)"
+		echo "task/image/rds-global-bundle.pem: sha256 $$sum (Dockerfile updated; note the date in docs/image.md)"
 
 push: ## push IMAGE to its registry (log in to ECR first: docs/image.md)
 	docker push $(IMAGE)
@@ -89,23 +89,23 @@ test-unit: ## the fast lane: every pure unit test with Go alone on PATH (about 3
 		go test -short -count=1 ./...
 
 test: ## run every test: Go unit + end-to-end task tests, Terratest plan/apply tests, the image (installs missing Debian tools first)
-	tools/test-tools.sh
+	test/tools/test-tools.sh
 	go vet ./...
 	go test -count=1 -timeout 25m ./...
 	$(MAKE) --no-print-directory image-test
 
 # The task image built with podman and run as the module's task definition
-# says (test/imagetest, docs/image.md). Its own tag, so a user's IMAGE is untouched.
+# says (test/image, docs/image.md). Its own tag, so a user's IMAGE is untouched.
 IMAGE_TEST := localhost/advana-export:image-test
 image-test: ## build the image with podman, check its promises, run permissions-init and the export in it
 	$(MAKE) --no-print-directory image-podman IMAGE=$(IMAGE_TEST)
-	go vet -tags imagetest ./test/imagetest/
-	ADVANA_EXPORT_IMAGE=$(IMAGE_TEST) go test -count=1 -tags imagetest -timeout 20m -v ./test/imagetest/
+	go vet -tags imagetest ./test/image/
+	ADVANA_EXPORT_IMAGE=$(IMAGE_TEST) go test -count=1 -tags imagetest -timeout 20m -v ./test/image/
 	@# Each build leaves the last one untagged: drop those (this image's label only).
 	@$(PODMAN) image prune -f --filter label=org.opencontainers.image.title=advana-export >/dev/null
 
 demo: build ## export a sample database to a local S3 (moto), restore it, compare
-	go run ./internal/demo -binary $(BIN)
+	go run ./test/demo -binary $(BIN)
 
 # The benchmark (docs/benchmarks.md): database size in GB, runs per contender,
 # and the second size for the memory rows (0 skips it).
@@ -116,7 +116,7 @@ BENCH_MEM_REPEAT ?= 1
 
 bench: ## benchmark the export against pg_dump and the aws CLI; writes docs/benchmarks.md (BENCH_SCALE GB, BENCH_REPEAT)
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_REPEAT=$(BENCH_REPEAT) BENCH_MEM_SCALE=$(BENCH_MEM_SCALE) \
-	BENCH_MEM_REPEAT=$(BENCH_MEM_REPEAT) go run ./bench -out docs -data bench/out
+	BENCH_MEM_REPEAT=$(BENCH_MEM_REPEAT) go run ./test/bench -out docs -data test/bench/out
 
 fmt: ## format Go and Terraform
 	gofmt -w $$(git ls-files '*.go')
@@ -137,11 +137,11 @@ lint: scan ## gofmt, go vet, terraform fmt -check, terraform validate on every m
 		terraform -chdir=$$d validate -no-color; \
 	done
 
-docs: ## regenerate the inputs/outputs tables: docs/reference.md (root module) and each submodule's README (terraform-docs, a Go tool in tools/go.mod)
-	go tool -modfile=tools/go.mod terraform-docs markdown table --lockfile=false --output-file docs/reference.md --output-mode inject . >/dev/null
+docs: ## regenerate the inputs/outputs tables: docs/reference.md (root module) and each submodule's README (terraform-docs, a Go tool in test/tools/go.mod)
+	go tool -modfile=test/tools/go.mod terraform-docs markdown table --lockfile=false --output-file docs/reference.md --output-mode inject . >/dev/null
 	@echo "docs: docs/reference.md"
 	@set -e; for d in $(wildcard modules/*); do \
-		go tool -modfile=tools/go.mod terraform-docs markdown table --lockfile=false --output-file README.md --output-mode inject $$d >/dev/null; \
+		go tool -modfile=test/tools/go.mod terraform-docs markdown table --lockfile=false --output-file README.md --output-mode inject $$d >/dev/null; \
 		echo "docs: $$d/README.md"; \
 	done
 
@@ -157,17 +157,17 @@ TRIVY_SKIP := --skip-dirs '**/.terraform' --skip-dirs bench --skip-dirs internal
 
 TRIVY_FLAGS := --skip-check-update --skip-version-check --cache-dir bin/.trivy-cache --exit-code 1
 
-# A file trivy cannot parse fails the scan (tools/trivy-config.sh): it would
+# A file trivy cannot parse fails the scan (test/tools/trivy-config.sh): it would
 # otherwise count as clean. The fixture is a plan trivy $(TRIVY_VERSION) cannot
 # parse, holding an open security group; the guard must refuse it (exit 3).
 scan: $(TRIVY) ## trivy config over the Terraform and the Dockerfile: zero findings (suppressions in docs/review.md)
-	@tools/trivy-config.sh $(TRIVY) $(TRIVY_FLAGS) test/fixtures/trivy/unknown-in-list.tfplan.json >/dev/null 2>&1; rc=$$?; \
+	@test/tools/trivy-config.sh $(TRIVY) $(TRIVY_FLAGS) test/fixtures/trivy/unknown-in-list.tfplan.json >/dev/null 2>&1; rc=$$?; \
 	if [ $$rc -eq 1 ]; then echo "scan: trivy now parses plans with unknown values (it found the fixture's open security group): plans could be scanned too (docs/review.md, Scanner)"; exit 1; \
-	elif [ $$rc -ne 3 ]; then echo "scan: the parse guard let test/fixtures/trivy/unknown-in-list.tfplan.json through (exit $$rc): check tools/trivy-config.sh"; exit 1; fi
-	tools/trivy-config.sh $(TRIVY) $(TRIVY_FLAGS) $(TRIVY_SKIP) .
+	elif [ $$rc -ne 3 ]; then echo "scan: the parse guard let test/fixtures/trivy/unknown-in-list.tfplan.json through (exit $$rc): check test/tools/trivy-config.sh"; exit 1; fi
+	test/tools/trivy-config.sh $(TRIVY) $(TRIVY_FLAGS) $(TRIVY_SKIP) .
 
 plan-review: ## InfraSec review of a plan: plan-review.md/.json, OSCAL in plan-review-oscal/ (PLAN_DIR, PLAN_VARS, PLAN_MODE, PLAN=saved plan, BASELINE=approved plan-review.json)
-	go run ./cmd/plan-review $(if $(PLAN),-plan $(PLAN) -dir $(PLAN_DIR),-dir $(PLAN_DIR) -mode $(PLAN_MODE) $(if $(wildcard $(PLAN_VARS)),-var-file $(PLAN_VARS))) \
+	go run ./planreview/cmd/plan-review $(if $(PLAN),-plan $(PLAN) -dir $(PLAN_DIR),-dir $(PLAN_DIR) -mode $(PLAN_MODE) $(if $(wildcard $(PLAN_VARS)),-var-file $(PLAN_VARS))) \
 		-oscal-dir plan-review-oscal $(if $(BASELINE),-baseline $(BASELINE))
 
 clean: ## remove build output and Terraform working files

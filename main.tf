@@ -2,7 +2,7 @@
 # KMS-encrypted S3 bucket on a schedule and replicate every export to the
 # partner's (Advana's) account. Each concern is a submodule in modules/:
 #   bucket.tf   -> modules/export-bucket (bucket, key, replication)
-#   task.tf     -> modules/export-task   (task definition, roles, log group)
+#   export_task.tf     -> modules/export-task   (task definition, roles, log group)
 #   schedule.tf -> modules/schedule      (EventBridge, dead letters, alerting)
 
 data "aws_caller_identity" "current" {}

@@ -25,8 +25,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/offline"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // motoGaps are the differences a plan after apply shows only because the

@@ -13,7 +13,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // moto is the one emulator every test in this package talks to; resource

@@ -28,11 +28,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/ecstask"
-	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
-	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/exportcheck"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/taskdefrun"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // The whole-system tests run what an apply produced: the task definition
@@ -187,7 +187,7 @@ type deployedTaskRun struct {
 	site           site
 	cfg            aws.Config // the emulator's administrator: read-backs
 	td             *ecstypes.TaskDefinition
-	rt             ecstask.Runtime
+	rt             taskdefrun.Runtime
 	proxy          *testenv.S3Proxy // in front of the emulator: faults, and replication when configured
 	bucket, prefix string
 }
@@ -220,7 +220,7 @@ func deployedTask(t *testing.T, opts *terraform.Options, replicated bool) *deplo
 	// What the image and the platform add around the definition, and only
 	// that: ecstask refuses a variable the definition sets itself. The
 	// task role's credentials are added by run, as ECS hands them out.
-	task.rt = ecstask.Runtime{
+	task.rt = taskdefrun.Runtime{
 		Entrypoint: fargatesim.InstallExecutable(t, system.binary),
 		ImageUser:  "1000:1000",
 		Env: map[string]string{
@@ -248,7 +248,7 @@ func deployedTask(t *testing.T, opts *terraform.Options, replicated bool) *deplo
 		},
 		// The roles and the log group the definition names exist, whoever
 		// made them (the module, or a caller who brought their own).
-		Exists: func(ctx context.Context, kind ecstask.Kind, name string) error {
+		Exists: func(ctx context.Context, kind taskdefrun.Kind, name string) error {
 			return inEmulator(ctx, cfg, kind, name)
 		},
 	}
@@ -303,7 +303,7 @@ func (task *deployedTaskRun) asTask(t *testing.T) aws.Config {
 
 // run runs the containers with the task role's credentials and returns
 // their output and the export container's run.
-func (task *deployedTaskRun) run(t *testing.T) (log string, export ecstask.Run) {
+func (task *deployedTaskRun) run(t *testing.T) (log string, export taskdefrun.Run) {
 	t.Helper()
 	ctx := context.Background()
 	creds, err := task.asTask(t).Credentials.Retrieve(ctx)
@@ -313,10 +313,10 @@ func (task *deployedTaskRun) run(t *testing.T) (log string, export ecstask.Run) 
 	rt.Env["AWS_ACCESS_KEY_ID"] = creds.AccessKeyID
 	rt.Env["AWS_SECRET_ACCESS_KEY"] = creds.SecretAccessKey
 	rt.Env["AWS_SESSION_TOKEN"] = creds.SessionToken
-	containers, err := ecstask.Containers(ctx, task.td, rt)
+	containers, err := taskdefrun.Containers(ctx, task.td, rt)
 	require.NoError(t, err, "map the task definition to the simulation")
 
-	runs, err := ecstask.RunAll(ctx, containers)
+	runs, err := taskdefrun.RunAll(ctx, containers)
 	var b strings.Builder
 	for _, r := range runs {
 		fmt.Fprintf(&b, "--- %s exited %d\n%s%s", r.Name, r.Result.ExitCode, r.Result.Stdout, r.Result.Stderr)
@@ -417,12 +417,12 @@ func assertCommittedLocked(t *testing.T, cfg, roleCfg aws.Config, bucket, folder
 
 // inEmulator says whether the role (by ARN) or log group (by name) exists
 // in the emulator's account.
-func inEmulator(ctx context.Context, cfg aws.Config, kind ecstask.Kind, name string) error {
+func inEmulator(ctx context.Context, cfg aws.Config, kind taskdefrun.Kind, name string) error {
 	switch kind {
-	case ecstask.KindRole:
+	case taskdefrun.KindRole:
 		_, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name[strings.LastIndex(name, "/")+1:])})
 		return err
-	case ecstask.KindLogGroup:
+	case taskdefrun.KindLogGroup:
 		out, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
 		if err != nil {
 			return err

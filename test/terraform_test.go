@@ -19,8 +19,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/random"
 	"github.com/gruntwork-io/terratest/modules/terraform"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/planreview/offline"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/offline"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // The AWS services the modules use; each gets the emulator's endpoint.

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRootInputValidation runs tests/validation.tftest.hcl: every input
+// TestRootInputValidation runs test/terraform/validation.tftest.hcl: every input
 // mistake a caller can make fails the plan on that input alone, and the
 // values that only look like mistakes (an rds!db-… secret, no partner values
 // yet, a tag with the explicit opt-out) plan. terraform test plans each case
@@ -25,10 +25,10 @@ func TestRootInputValidation(t *testing.T) {
 	dir := copyToTemp(t, ".")
 	opts := tfOptions(t, dir, nil)
 	terraform.Init(t, opts)
-	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-no-color")
+	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-test-directory=test/terraform", "-no-color")
 	require.NoError(t, err, "terraform test:\n%s", out)
 	// Every case ran: a run block that Terraform skipped proves nothing.
-	runs := regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, filepath.Join(dir, "tests", "validation.tftest.hcl")), -1)
+	runs := regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, filepath.Join(dir, "test", "terraform", "validation.tftest.hcl")), -1)
 	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", len(runs)))
 }
 

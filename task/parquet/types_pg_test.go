@@ -18,9 +18,9 @@ import (
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/parquet"
 	"github.com/advana-export/terraform-aws-advana-export/task/snapshot"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 func micros(y int, m time.Month, d, h, min, s, us int) string {

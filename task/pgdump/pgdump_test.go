@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 func TestInspectAndVersions(t *testing.T) {

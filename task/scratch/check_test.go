@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
 	"github.com/advana-export/terraform-aws-advana-export/task/scratch"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
 )
 
 // TestCheckWritable runs the export container's preflight in the Fargate

@@ -10,8 +10,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
 	"github.com/advana-export/terraform-aws-advana-export/task/scratch"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
 )
 
 // The tests re-run this test binary inside the Fargate simulation to call

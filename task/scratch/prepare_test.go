@@ -12,8 +12,8 @@ import (
 	"github.com/sirupsen/logrus"
 	logtest "github.com/sirupsen/logrus/hooks/test"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
 	"github.com/advana-export/terraform-aws-advana-export/task/scratch"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
 )
 
 func ownerMode(t *testing.T, path string) (uid, gid int, mode uint32) {

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
 	"github.com/advana-export/terraform-aws-advana-export/task/scratch"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
 )
 
 // TestNewRunDir checks the per-run folder: 0700, removed with its content by

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/snapshot"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // openSnapshot exports a snapshot of database as user; it is closed when

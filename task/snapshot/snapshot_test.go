@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/snapshot"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // TestWorkersSeeTheSnapshot: rows committed after the snapshot was exported

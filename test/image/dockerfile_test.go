@@ -1,4 +1,4 @@
-package image_test
+package imagetest
 
 import (
 	"crypto/sha256"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/test/image"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/dockerfile"
 )
 
 const (
@@ -23,7 +23,7 @@ const (
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := image.RepoRoot()
+	root, err := dockerfile.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func contractUser(t *testing.T, root string) (uid, gid int) {
 // definition and the permissions-init design rely on.
 func TestDockerfile(t *testing.T) {
 	root := repoRoot(t)
-	df, err := image.Parse(filepath.Join(root, "Dockerfile"))
+	df, err := dockerfile.Parse(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDockerfile(t *testing.T) {
 			if !ok {
 				t.Fatal("no USER in the final stage: the image would run as root")
 			}
-			user, err := image.Expand(in.Text(), final.Args)
+			user, err := dockerfile.Expand(in.Text(), final.Args)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,7 +308,7 @@ func TestDockerignore(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(string(b), "\n")
-	for _, want := range []string{"!dist/linux-*/advana-export", "!image/*.pem"} {
+	for _, want := range []string{"!dist/linux-*/advana-export", "!task/image/*.pem"} {
 		if !slices.Contains(lines, want) {
 			t.Errorf(".dockerignore does not re-include %s after excluding everything", strings.TrimPrefix(want, "!"))
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // The commit protocol (docs/contract.md): every step after the archive is

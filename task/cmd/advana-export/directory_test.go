@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/fargatesim"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/fargatesim"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 func TestDirectoryFormatRoundTrip(t *testing.T) {

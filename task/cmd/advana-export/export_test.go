@@ -16,9 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // restoreAndCompare restores the export into a fresh database with

@@ -10,10 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
-	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/exportcheck"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // newTarget makes a fresh bucket + key for one test.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/sampledb"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/sampledb"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // The servers and the binary are shared by every test in this package: one

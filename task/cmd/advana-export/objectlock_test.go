@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // Object Lock at the commit (docs/contract.md, "Commit protocol"): the

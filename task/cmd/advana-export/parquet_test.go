@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 var warehouseOnce sync.Once

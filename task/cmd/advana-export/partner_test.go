@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/partner"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // runPartner runs a partner subcommand (latest, verify, restore) against the

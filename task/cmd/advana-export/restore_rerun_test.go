@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/exportcheck"
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
 	"github.com/advana-export/terraform-aws-advana-export/task/partner"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/exportcheck"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // rerunSchema has what a plain pg_restore --clean trips over or a restore

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/advana-export/terraform-aws-advana-export/internal/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // The database connection freezes mid-COPY (the TCP proxy stops forwarding
