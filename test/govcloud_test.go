@@ -133,7 +133,7 @@ func TestGovCloudPlan(t *testing.T) {
 			opts.PlanFilePath = filepath.Join(dir, "plan.tfplan")
 			plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 			assertInSite(t, plan, s)
-			assertPlanControls(t, plan, "rate(12 hours)", 365)
+			assertPlanControls(t, plan, "rate(12 hours)")
 		})
 	}
 }

@@ -2,8 +2,30 @@ package testenv
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 )
+
+// RepoRoot is the repository: the folder with go.mod at or above the
+// working directory (a test runs in its package's folder).
+func RepoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
 
 // PostgresT starts a PostgreSQL server for a test and stops it at cleanup.
 // A missing server binary fails the test: it never skips.
