@@ -15,8 +15,8 @@ import (
 )
 
 // TestCompletePlan plans examples/complete (both accounts, every notable
-// input) and checks on the plan JSON every control that is known before
-// apply. The controls that name ARNs created by the apply are checked on the
+// input) in the commercial partition and checks on the plan JSON every
+// control that is known before apply, and that it names no other partition. The controls that name ARNs created by the apply are checked on the
 // plan after apply in TestCompleteApply.
 func TestCompletePlan(t *testing.T) {
 	t.Parallel()
@@ -31,6 +31,10 @@ func TestCompletePlan(t *testing.T) {
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
 	assertPlanControls(t, plan, "rate(12 hours)")
+
+	// Every ARN, host, service principal and condition value is the
+	// commercial partition's (TestGovCloudPlan: the same check in aws-us-gov).
+	assertInSite(t, plan, commercial)
 
 	// Inputs of the complete example reach the resources.
 	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")

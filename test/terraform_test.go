@@ -69,10 +69,8 @@ var (
 	commercial = site{Name: "commercial", Region: testenv.MotoRegion, Partition: "aws"}
 	// govCloud is where MilMove runs: AWS GovCloud (US-West).
 	govCloud = site{Name: "govcloud", Region: "us-gov-west-1", Partition: "aws-us-gov"}
-	// sites are the places the deployed-system tests apply and run in.
-	sites = []site{commercial, govCloud}
-	// appliedSites are the same places on the emulator that enforces IAM:
-	// the apply-and-run tests deploy there, so the task runs with its roles.
+	// appliedSites are the places the deployed-system tests apply and run
+	// in, on the emulator that enforces IAM, so the task runs with its roles.
 	appliedSites = []site{commercial.enforced(), govCloud.enforced()}
 )
 

@@ -2,8 +2,10 @@ package testenv
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -60,5 +62,19 @@ func SkipShort(tb testing.TB, needs string) {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skipf("-short (make test-unit): needs %s; make test runs it", needs)
+	}
+}
+
+// DefaultParallel sets how many parallel tests of a package run at once,
+// unless the command line gave -parallel. Call it in TestMain after
+// flag.Parse. For packages whose tests wait far more than they compute (on
+// Terraform and its provider, moto, the provider's propagation waits,
+// PostgreSQL): go test's default, GOMAXPROCS, would leave the cores idle
+// while every slot waits.
+func DefaultParallel(n int) {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
 	}
 }
