@@ -3,7 +3,6 @@ package test
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +10,11 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/planreview/controls"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/model"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/report"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/review"
 )
 
 // Addresses in examples/complete.
@@ -25,59 +29,60 @@ const (
 	replConfig = exportMod + ".aws_s3_bucket_replication_configuration.this[0]"
 )
 
-// assertPlanControls checks the controls whose values are known before
-// apply: storage hardening, replication rule shape, key rotation, log
-// retention, schedule and network placement. Used on a fresh plan and again
-// on the plan after apply.
-func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule string, minRetention float64) {
+// assertReviewPasses reviews the plan with plan-review's engine
+// (planreview/controls: the controls InfraSec signs off, written
+// once) and fails on every control that does not PASS, naming the evidence
+// that failed it. planreview/cmd/plan-review's TestEachCheckCanFail breaks a plan in
+// one place per control and proves the engine fails it.
+func assertReviewPasses(t *testing.T, plan *terraform.PlanStruct) {
 	t.Helper()
+	rv := review.Plan(&plan.RawPlan, t.Name(), report.Provenance{})
+	require.Len(t, rv.Results, len(controls.All()), "plan-review evaluates every control")
+	for _, r := range rv.Results {
+		if r.Status == controls.Pass {
+			continue
+		}
+		t.Errorf("plan-review control %s (%s): %s", r.ID, r.Title, r.Status)
+		for _, e := range r.Evidence {
+			if e.Status == controls.Fail || e.Status == controls.Unknown {
+				t.Errorf("  %s %s: %s = %s (%s)", e.Status, e.Resource, e.Attribute, e.Value, e.Note)
+			}
+		}
+	}
+}
+
+// assertPlanControls checks the controls whose values are known before
+// apply: plan-review's controls (assertReviewPasses), then what this
+// module's design promises beyond them (no force_destroy, the replication
+// rule's shape, the schedule's target, the alarms). Used on a fresh plan and
+// again on the plan after apply.
+func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule string) {
+	t.Helper()
+	assertReviewPasses(t, plan)
 	for _, b := range []string{srcBucket, dstBucket} {
 		bucket := resource(t, plan, b+".aws_s3_bucket.this")
 		assert.Equal(t, false, bucket["force_destroy"], "%s force_destroy", b)
 
-		pab := resource(t, plan, b+".aws_s3_bucket_public_access_block.this")
-		for _, f := range []string{"block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"} {
-			assert.Equal(t, true, pab[f], "%s public access block %s", b, f)
-		}
-		own := resource(t, plan, b+".aws_s3_bucket_ownership_controls.this")
-		assert.Equal(t, "BucketOwnerEnforced", at(own, "rule", 0, "object_ownership"), "%s ownership", b)
-
-		ver := resource(t, plan, b+".aws_s3_bucket_versioning.this")
-		assert.Equal(t, "Enabled", at(ver, "versioning_configuration", 0, "status"), "%s versioning", b)
-
 		sse := resource(t, plan, b+".aws_s3_bucket_server_side_encryption_configuration.this")
-		assert.Equal(t, "aws:kms", at(sse, "rule", 0, "apply_server_side_encryption_by_default", 0, "sse_algorithm"), "%s SSE", b)
-		assert.Equal(t, true, at(sse, "rule", 0, "bucket_key_enabled"), "%s bucket key", b)
+		assert.Equal(t, true, model.At(sse, "rule", 0, "bucket_key_enabled"), "%s bucket key", b)
 
 		lc := resource(t, plan, b+".aws_s3_bucket_lifecycle_configuration.this")
-		assert.EqualValues(t, 1, at(lc, "rule", 0, "abort_incomplete_multipart_upload", 0, "days_after_initiation"), "%s aborts incomplete uploads", b)
-		assert.Equal(t, "", at(lc, "rule", 0, "filter", 0, "prefix"), "%s abort rule covers the whole bucket", b)
-		assert.Equal(t, "Enabled", at(lc, "rule", 0, "status"))
+		assert.EqualValues(t, 1, model.At(lc, "rule", 0, "abort_incomplete_multipart_upload", 0, "days_after_initiation"), "%s aborts incomplete uploads", b)
+		assert.Equal(t, "", model.At(lc, "rule", 0, "filter", 0, "prefix"), "%s abort rule covers the whole bucket", b)
+		assert.Equal(t, "Enabled", model.At(lc, "rule", 0, "status"))
 	}
 
-	for _, k := range ofType(plan, "aws_kms_key") {
-		assert.Equal(t, true, k.AttributeValues["enable_key_rotation"], "%s rotation", k.Address)
-	}
-
-	rule := at(resource(t, plan, replConfig), "rule", 0)
-	assert.Equal(t, "Enabled", at(rule, "status"), "replication rule status")
-	assert.Equal(t, "exports/", at(rule, "filter", 0, "prefix"), "replication prefix")
-	assert.Equal(t, "Disabled", at(rule, "delete_marker_replication", 0, "status"), "delete markers not replicated")
-	assert.Equal(t, "Enabled", at(rule, "source_selection_criteria", 0, "sse_kms_encrypted_objects", 0, "status"), "only SSE-KMS objects replicate")
-	assert.Equal(t, "Destination", at(rule, "destination", 0, "access_control_translation", 0, "owner"), "replica owner")
-	assert.Regexp(t, `^[0-9]{12}$`, at(rule, "destination", 0, "account"), "destination account")
-	assert.Equal(t, "Enabled", at(rule, "destination", 0, "replication_time", 0, "status"), "replication time control")
-	assert.Equal(t, "Enabled", at(rule, "destination", 0, "metrics", 0, "status"), "replication metrics")
-
-	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
-	assert.GreaterOrEqual(t, logs["retention_in_days"].(float64), minRetention, "log retention")
+	rule := model.At(resource(t, plan, replConfig), "rule", 0)
+	assert.Equal(t, "exports/", model.At(rule, "filter", 0, "prefix"), "replication prefix")
+	assert.Equal(t, "Disabled", model.At(rule, "delete_marker_replication", 0, "status"), "delete markers not replicated")
+	assert.Equal(t, "Enabled", model.At(rule, "destination", 0, "replication_time", 0, "status"), "replication time control")
+	assert.Equal(t, "Enabled", model.At(rule, "destination", 0, "metrics", 0, "status"), "replication metrics")
 
 	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
 	assert.Equal(t, wantSchedule, sched["schedule_expression"])
-	assert.Equal(t, false, at(sched, "target", 0, "ecs_parameters", 0, "network_configuration", 0, "assign_public_ip"), "no public IP")
-	assert.Equal(t, "FARGATE", at(sched, "target", 0, "ecs_parameters", 0, "launch_type"))
-	assert.NotEmpty(t, at(sched, "target", 0, "retry_policy", 0, "maximum_retry_attempts"), "retry policy")
-	assert.NotNil(t, at(sched, "target", 0, "dead_letter_config", 0), "dead-letter queue")
+	assert.Equal(t, "FARGATE", model.At(sched, "target", 0, "ecs_parameters", 0, "launch_type"))
+	assert.NotEmpty(t, model.At(sched, "target", 0, "retry_policy", 0, "maximum_retry_attempts"), "retry policy")
+	assert.NotNil(t, model.At(sched, "target", 0, "dead_letter_config", 0), "dead-letter queue")
 
 	assertObjectLock(t, plan)
 
@@ -85,41 +90,31 @@ func assertPlanControls(t *testing.T, plan *terraform.PlanStruct, wantSchedule s
 	assert.Equal(t, "breaching", alarm["treat_missing_data"], "missing successes breach")
 	filter := resource(t, plan, schedMod+".aws_cloudwatch_log_metric_filter.succeeded")
 	assert.Equal(t, `{ $.event = "export_succeeded" }`, filter["pattern"])
-
 }
 
-// assertObjectLock checks issue #21's design on a plan: both buckets have
-// Object Lock; the export bucket has no default retention (a run's versions
-// are locked by the task at its commit, so a failed run can be removed),
-// the partner's has one (replicas of archives arrive before the source
-// locks them); the task may put retention on its prefix only; and no policy
-// the module writes grants s3:BypassGovernanceRetention, the one permission
-// that would let a role delete a committed run early.
+// assertObjectLock checks issue #21's design on a plan (plan-review's
+// backup-replication control proves both buckets have Object Lock and no
+// policy grants s3:BypassGovernanceRetention): the export bucket has no
+// default retention (a run's versions are locked by the task at its commit,
+// so a failed run can be removed), the partner's has one (replicas of
+// archives arrive before the source locks them); and only the task's lock
+// statement may put retention, on its prefix only.
 func assertObjectLock(t *testing.T, plan *terraform.PlanStruct) {
 	t.Helper()
 	src := resource(t, plan, srcBucket+".aws_s3_bucket_object_lock_configuration.this[0]")
-	assert.Equal(t, "Enabled", src["object_lock_enabled"], "export bucket Object Lock")
 	assert.Empty(t, src["rule"], "the export bucket has no default retention: it would lock a failed run before undo")
 	dst := resource(t, plan, dstBucket+".aws_s3_bucket_object_lock_configuration.this[0]")
-	assert.Equal(t, "Enabled", dst["object_lock_enabled"], "S3 replicates from an Object Lock bucket only into one")
-	assert.Equal(t, "GOVERNANCE", at(dst, "rule", 0, "default_retention", 0, "mode"), "replicas' default retention")
-	assert.EqualValues(t, 30, at(dst, "rule", 0, "default_retention", 0, "days"))
+	assert.Equal(t, "GOVERNANCE", model.At(dst, "rule", 0, "default_retention", 0, "mode"), "replicas' default retention")
+	assert.EqualValues(t, 30, model.At(dst, "rule", 0, "default_retention", 0, "days"))
 
-	for where, doc := range policies(plan) {
-		for _, st := range policyStatements(t, where, doc) {
-			if st.Effect != "Allow" {
+	for where, sts := range planPolicies(plan) {
+		for _, st := range sts {
+			if st.Effect != "Allow" || !slices.Contains(st.Actions, "s3:PutObjectRetention") {
 				continue
 			}
-			for _, a := range st.Actions {
-				if a == "s3:BypassGovernanceRetention" || a == "s3:*" || a == "*" || a == "s3:Bypass*" {
-					t.Errorf("%s statement %q allows %s: a role could delete a committed run before its retention ends", where, st.Sid, a)
-				}
-			}
-			if slices.Contains(st.Actions, "s3:PutObjectRetention") {
-				assert.Equal(t, "LockCommittedRuns", st.Sid, "%s: s3:PutObjectRetention outside the task's lock statement", where)
-				for _, r := range st.Resources {
-					assert.Regexp(t, `^arn:aws[a-z-]*:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
-				}
+			assert.Equal(t, "LockCommittedRuns", st.Sid, "%s: s3:PutObjectRetention outside the task's lock statement", where)
+			for _, r := range st.Resources {
+				assert.Regexp(t, `^arn:aws[a-z-]*:s3:::[a-z0-9.-]+/exports/\*$`, r, "%s: s3:PutObjectRetention beyond the export prefix", where)
 			}
 		}
 	}
@@ -134,28 +129,24 @@ func assertFailureAlert(t *testing.T, plan *terraform.PlanStruct) {
 	require.IsType(t, "", failed["event_pattern"])
 	require.NoError(t, json.Unmarshal([]byte(failed["event_pattern"].(string)), &pattern))
 	assert.Equal(t, []interface{}{"ECS Task State Change"}, pattern["detail-type"])
-	assert.Equal(t, []interface{}{"STOPPED"}, at(pattern, "detail", "lastStatus"))
-	assert.Equal(t, []interface{}{"export"}, at(pattern, "detail", "containers", "name"))
-	assert.Equal(t, []interface{}{map[string]interface{}{"anything-but": float64(0)}}, at(pattern, "detail", "containers", "exitCode"))
+	assert.Equal(t, []interface{}{"STOPPED"}, model.At(pattern, "detail", "lastStatus"))
+	assert.Equal(t, []interface{}{"export"}, model.At(pattern, "detail", "containers", "name"))
+	assert.Equal(t, []interface{}{map[string]interface{}{"anything-but": float64(0)}}, model.At(pattern, "detail", "containers", "exitCode"))
 	topic := resource(t, plan, schedMod+".aws_sns_topic.this[0]")
 	target := resource(t, plan, schedMod+".aws_cloudwatch_event_target.failed")
 	assert.Equal(t, topic["arn"], target["arn"], "failures go to the alert topic")
-	assert.NotEmpty(t, topic["kms_master_key_id"], "alert topic is KMS-encrypted")
 	queue := resource(t, plan, schedMod+".aws_sqs_queue.this")
-	assert.NotEmpty(t, queue["kms_master_key_id"], "dead-letter queue is KMS-encrypted")
 	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
-	assert.Equal(t, queue["arn"], at(sched, "target", 0, "dead_letter_config", 0, "arn"), "missed starts go to the dead-letter queue")
+	assert.Equal(t, queue["arn"], model.At(sched, "target", 0, "dead_letter_config", 0, "arn"), "missed starts go to the dead-letter queue")
 	assert.Equal(t, resource(t, plan, schedMod+".module.kms[0].aws_kms_key.this")["arn"], sched["kms_key_arn"], "schedule encrypted with the module's key")
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.Equal(t, []interface{}{topic["arn"]}, alarm["alarm_actions"], "missed runs go to the alert topic")
 }
 
-// secretLooking matches environment names or values that would carry a credential.
-var secretLooking = regexp.MustCompile(`(?i)passw|secret|token|credential|private`)
-
-// assertAppliedControls checks the controls that name ARNs only known after
-// apply: which key encrypts what, the container definitions, and every IAM,
-// key, bucket, topic and queue policy.
+// assertAppliedControls checks, on the plan after apply, what the module's
+// contract says beyond plan-review's controls and which names ARNs known
+// only then: which key encrypts what, the container definitions, and the
+// exact statements of the bucket, role and partner policies.
 func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 	t.Helper()
 	srcKeyARN := resource(t, plan, srcKey)["arn"].(string)
@@ -167,36 +158,19 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 
 	// Storage: our key encrypts our bucket and logs; the partner's key the replicas.
 	sse := resource(t, plan, srcBucket+".aws_s3_bucket_server_side_encryption_configuration.this")
-	assert.Equal(t, srcKeyARN, at(sse, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"))
-	rule := at(resource(t, plan, replConfig), "rule", 0)
-	assert.Equal(t, dstKeyARN, at(rule, "destination", 0, "encryption_configuration", 0, "replica_kms_key_id"))
+	assert.Equal(t, srcKeyARN, model.At(sse, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"))
+	rule := model.At(resource(t, plan, replConfig), "rule", 0)
+	assert.Equal(t, dstKeyARN, model.At(rule, "destination", 0, "encryption_configuration", 0, "replica_kms_key_id"))
 	assert.Equal(t, replRole, resource(t, plan, replConfig)["role"])
 	assert.Equal(t, srcKeyARN, resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")["kms_key_id"])
 
-	// Bucket policy: TLS only; uploads naming another key or another algorithm are refused.
+	// Bucket policy (TLS only: plan-review's tls-only): uploads naming another key or another algorithm are refused.
 	bp := policyStatements(t, "source bucket policy", resource(t, plan, srcBucket+".aws_s3_bucket_policy.this")["policy"].(string))
-	assert.True(t, hasDeny(bp, "Bool", "aws:SecureTransport", "false"), "bucket policy denies non-TLS")
 	assert.True(t, hasDeny(bp, "StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id", srcKeyARN), "bucket policy denies another key")
 	assert.True(t, hasDeny(bp, "StringNotEquals", "s3:x-amz-server-side-encryption", "aws:kms"), "bucket policy denies non-KMS encryption")
 
 	assertContainers(t, plan, srcKeyARN)
 	assertFailureAlert(t, plan)
-
-	// IAM: no wildcard action in any Allow; "*" resources only where AWS has nothing narrower.
-	for where, doc := range policies(plan) {
-		isKeyPolicy := strings.Contains(where, "aws_kms_key")
-		for _, st := range policyStatements(t, where, doc) {
-			if st.Effect == "Deny" {
-				// A Deny may cover a whole service (s3:* for TLS); it only ever narrows.
-				continue
-			}
-			assert.False(t, hasWildcard(st.Actions), "%s %s: wildcard action %v", where, st.Sid, st.Actions)
-			if slices.Contains(st.Resources, "*") && !isKeyPolicy {
-				assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, st.Actions, "%s %s: * resource", where, st.Sid)
-			}
-			assert.NotContains(t, st.Principals, "*", "%s %s: public principal", where, st.Sid)
-		}
-	}
 
 	// Scheduler role: trusted by this schedule only; RunTask on this family in
 	// this cluster; PassRole on exactly the two task roles; dead letters to its queue.
@@ -275,17 +249,6 @@ func assertAppliedControls(t *testing.T, plan *terraform.PlanStruct) {
 			}
 		}
 	}
-
-	// No key policy delegates kms:CreateGrant or kms:PutKeyPolicy to IAM:
-	// the account root gets them only with aws:PrincipalArn naming the administrators.
-	for _, k := range ofType(plan, "aws_kms_key") {
-		for _, st := range policyStatements(t, k.Address, k.AttributeValues["policy"].(string)) {
-			if st.Effect != "Allow" || !(slices.Contains(st.Actions, "kms:CreateGrant") || slices.Contains(st.Actions, "kms:PutKeyPolicy")) {
-				continue
-			}
-			assert.NotEmpty(t, st.Condition["ArnEquals"]["aws:PrincipalArn"], "%s %s: CreateGrant/PutKeyPolicy without aws:PrincipalArn", k.Address, st.Sid)
-		}
-	}
 }
 
 // hasDeny reports whether a Deny statement has condition op key = value.
@@ -324,7 +287,7 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	td := resource(t, plan, taskMod+".aws_ecs_task_definition.this")
 	assert.Equal(t, "awsvpc", td["network_mode"])
 	assert.Equal(t, []interface{}{"FARGATE"}, td["requires_compatibilities"])
-	assert.Equal(t, "scratch", at(td, "volume", 0, "name"))
+	assert.Equal(t, "scratch", model.At(td, "volume", 0, "name"))
 	var defs []containerDef
 	require.NoError(t, json.Unmarshal([]byte(td["container_definitions"].(string)), &defs))
 	byName := map[string]containerDef{}
@@ -333,20 +296,15 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	}
 	require.Len(t, byName, 2, "two containers")
 
+	// plan-review's containers control holds both to the hardening (not
+	// privileged, read-only root, no added capability; the export non-root
+	// dropping ALL; permissions-init, root, within exception EX-ROOT-INIT:
+	// non-essential, no secrets, keeping CHOWN alone); here, the contract.
 	init := byName["permissions-init"]
 	assert.Equal(t, "0", init.User, "permissions-init runs as root to chown the volume")
-	assert.False(t, init.Essential, "permissions-init is not essential")
-	assert.True(t, init.ReadonlyRootFilesystem, "permissions-init read-only root")
-	assert.False(t, init.Privileged)
 	assert.Equal(t, []string{"prepare-scratch", "--path", "/scratch", "--uid", "1000", "--gid", "1000"}, init.Command, "contract command")
 	require.Len(t, init.MountPoints, 1)
 	assert.Equal(t, "/scratch", init.MountPoints[0].ContainerPath)
-	assert.Empty(t, init.LinuxParameters.Capabilities.Add)
-	// Of Docker's default capabilities it keeps CHOWN alone: prepare-scratch
-	// needs no more (task/scratch's TestPrepareInSimulation runs it so).
-	assert.ElementsMatch(t, []string{"AUDIT_WRITE", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-		"NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}, init.LinuxParameters.Capabilities.Drop)
-	assert.Empty(t, init.Secrets, "permissions-init gets no secrets")
 	assert.Empty(t, init.Environment, "permissions-init gets no configuration")
 
 	exp := byName["export"]
@@ -354,13 +312,8 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	// runs as, with the same image (issue #4's contract).
 	assert.Equal(t, exp.Image, init.Image, "permissions-init runs the export's image")
 	assert.Equal(t, init.Command[4]+":"+init.Command[6], exp.User, "prepare-scratch --uid:--gid equals the export user")
-	assert.Regexp(t, `^[1-9][0-9]*:[1-9][0-9]*$`, exp.User, "export runs as a non-root uid:gid")
 	assert.Equal(t, "1000:1000", exp.User, "uid:gid of the image")
 	assert.True(t, exp.Essential)
-	assert.True(t, exp.ReadonlyRootFilesystem, "export read-only root")
-	assert.False(t, exp.Privileged)
-	assert.Equal(t, []string{"ALL"}, exp.LinuxParameters.Capabilities.Drop, "export drops ALL")
-	assert.Empty(t, exp.LinuxParameters.Capabilities.Add)
 	assert.Equal(t, []string{"export"}, exp.Command)
 	require.Len(t, exp.DependsOn, 1)
 	assert.Equal(t, "permissions-init", exp.DependsOn[0].ContainerName)
@@ -374,8 +327,6 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	env := map[string]string{}
 	for _, e := range exp.Environment {
 		env[e.Name] = e.Value
-		assert.NotRegexp(t, secretLooking, e.Name, "secret-looking environment name")
-		assert.NotRegexp(t, secretLooking, e.Value, "secret-looking environment value of %s", e.Name)
 	}
 	// The alias ARN (known at plan time) of the bucket key; the task resolves it.
 	assert.Regexp(t, `^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:alias/`, env["ADVANA_EXPORT_KMS_KEY_ID"])
@@ -394,7 +345,6 @@ func assertContainers(t *testing.T, plan *terraform.PlanStruct, keyARN string) {
 	// long as the lifecycle keeps it (lifecycle_rules.expiration_days).
 	assert.Equal(t, "GOVERNANCE", env["ADVANA_EXPORT_OBJECT_LOCK_MODE"])
 	assert.Equal(t, fmt.Sprint(lifecycleExpirationDays(t, plan)), env["ADVANA_EXPORT_OBJECT_LOCK_DAYS"], "locked as long as the lifecycle keeps it")
-	assert.Equal(t, "awslogs", exp.LogConfiguration.LogDriver)
 }
 
 // lifecycleExpirationDays is the days after which the export bucket's
@@ -403,8 +353,8 @@ func lifecycleExpirationDays(t *testing.T, plan *terraform.PlanStruct) float64 {
 	t.Helper()
 	lc := resource(t, plan, srcBucket+".aws_s3_bucket_lifecycle_configuration.this")
 	for _, r := range lc["rule"].([]interface{}) {
-		if at(r, "id") == "expire-objects" {
-			if d, ok := at(r, "expiration", 0, "days").(float64); ok {
+		if model.At(r, "id") == "expire-objects" {
+			if d, ok := model.At(r, "expiration", 0, "days").(float64); ok {
 				return d
 			}
 		}

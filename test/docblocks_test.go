@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // docsWithCommands are the documents whose shell and HCL blocks must each say
@@ -35,7 +37,7 @@ var (
 // repository), each with the marker comment right above it, if any.
 func docBlocks(t *testing.T, rel string) []docBlock {
 	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot(t), rel))
+	f, err := os.Open(filepath.Join(testenv.RepoRoot(t), rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func TestDocCommandsSayHowTheyRun(t *testing.T) {
 func testSources(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	err := filepath.WalkDir(repoRoot(t), func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(testenv.RepoRoot(t), func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

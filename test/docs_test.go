@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 var (
@@ -24,7 +26,7 @@ var (
 // longer exists, so stale docs fail CI without running terraform-docs.
 func TestReadmesListEveryInputAndOutput(t *testing.T) {
 	t.Parallel()
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	dirs, err := filepath.Glob(filepath.Join(root, "modules", "*"))
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +92,7 @@ var applyVar = regexp.MustCompile(`-var '?([A-Za-z0-9_]+)=`)
 // minimal example's lacked database_host and database_name).
 func TestExampleReadmesSetEveryRequiredVariable(t *testing.T) {
 	t.Parallel()
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	dirs, err := filepath.Glob(filepath.Join(root, "examples", "*"))
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 const modulePath = "github.com/advana-export/terraform-aws-advana-export/"
@@ -32,7 +34,7 @@ var backticked = regexp.MustCompile("`([^`]+)`")
 // readLayout parses the README's Layout table.
 func readLayout(t *testing.T) []layoutRow {
 	t.Helper()
-	readme := string(readFile(t, filepath.Join(repoRoot(t), "README.md")))
+	readme := string(readFile(t, filepath.Join(testenv.RepoRoot(t), "README.md")))
 	_, section, ok := strings.Cut(readme, "\n## Layout\n")
 	require.True(t, ok, "README.md has no ## Layout section")
 	section, _, _ = strings.Cut(section, "\n## ")
@@ -65,7 +67,7 @@ func readLayout(t *testing.T) []layoutRow {
 // every folder of test/, and every path it names exists.
 func TestLayout(t *testing.T) {
 	t.Parallel()
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	rows := readLayout(t)
 	named := map[string]bool{}
 	for _, r := range rows {
@@ -107,7 +109,7 @@ func TestImportBoundaries(t *testing.T) {
 	t.Parallel()
 	rows := readLayout(t)
 	cmd := exec.Command("go", "list", "-json=ImportPath,Dir,Imports,TestImports,XTestImports", "./...")
-	cmd.Dir = repoRoot(t)
+	cmd.Dir = testenv.RepoRoot(t)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

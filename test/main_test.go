@@ -32,6 +32,10 @@ func TestMain(m *testing.M) {
 		// test that needs moto or Terraform skips in its helpers.
 		os.Exit(m.Run())
 	}
+	// Four at a time, not GOMAXPROCS (2 here): the tests wait on Terraform,
+	// moto, the provider's propagation waits and PostgreSQL far more than
+	// they compute.
+	testenv.DefaultParallel(4)
 	var err error
 	moto, err = testenv.StartMoto(context.Background())
 	if err != nil {

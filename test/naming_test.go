@@ -7,6 +7,8 @@ import (
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/advana-export/terraform-aws-advana-export/planreview/model"
 )
 
 // TestRolePathAndNames plans the root module with an IAM path, one role
@@ -82,5 +84,5 @@ func TestRolePathAndNames(t *testing.T) {
 	assert.Greater(t, tagged, 10)
 	// The tasks the schedule starts carry the schedule's tags too.
 	sched := resource(t, plan, "module.schedule[0].aws_scheduler_schedule.this[0]")
-	assert.Equal(t, map[string]interface{}{"Project": "advana-export", "Part": "schedule"}, at(sched, "target", 0, "ecs_parameters", 0, "tags"))
+	assert.Equal(t, map[string]interface{}{"Project": "advana-export", "Part": "schedule"}, model.At(sched, "target", 0, "ecs_parameters", 0, "tags"))
 }

@@ -1,15 +1,19 @@
 package test
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/advana-export/terraform-aws-advana-export/planreview/model"
+	"github.com/advana-export/terraform-aws-advana-export/planreview/policy"
 )
+
+// Plan values are walked with model.At and policies parsed with
+// policy.ParseJSON and policy.Collect: plan-review's own readers, so the
+// Terratest suite and the review engine read a plan one way.
 
 // ofType returns the planned resources of one type, sorted by address.
 func ofType(plan *terraform.PlanStruct, typ string) []*tfjson.StateResource {
@@ -33,29 +37,8 @@ func resource(t *testing.T, plan *terraform.PlanStruct, addr string) map[string]
 	return r.AttributeValues
 }
 
-// at walks nested plan values: string keys for objects, ints for lists.
-// It returns nil when a step is missing (unknown until apply, or absent).
-func at(v interface{}, path ...interface{}) interface{} {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]interface{})
-			if !ok {
-				return nil
-			}
-			v = m[k]
-		case int:
-			l, ok := v.([]interface{})
-			if !ok || k >= len(l) {
-				return nil
-			}
-			v = l[k]
-		}
-	}
-	return v
-}
-
-// statement is one IAM policy statement with its lists normalised.
+// statement is one policy statement as the assertions compare it: plain
+// strings (values known at plan time) and conditions by operator and key.
 type statement struct {
 	Sid        string
 	Effect     string
@@ -68,81 +51,51 @@ type statement struct {
 // policyStatements parses an IAM/KMS/S3/SNS/SQS policy document.
 func policyStatements(t *testing.T, where, doc string) []statement {
 	t.Helper()
-	var raw struct {
-		Statement []map[string]interface{}
+	sts, err := policy.ParseJSON(doc)
+	if err != nil {
+		t.Fatalf("%s: %v: %s", where, err, doc)
 	}
-	if err := json.Unmarshal([]byte(doc), &raw); err != nil {
-		t.Fatalf("%s: policy is not JSON: %v: %s", where, err, doc)
-	}
-	var out []statement
-	for _, s := range raw.Statement {
-		st := statement{Condition: map[string]map[string][]string{}}
-		st.Sid, _ = s["Sid"].(string)
-		st.Effect, _ = s["Effect"].(string)
-		st.Actions = stringList(s["Action"])
-		st.Resources = stringList(s["Resource"])
-		switch p := s["Principal"].(type) {
-		case string:
-			st.Principals = []string{p}
-		case map[string]interface{}:
-			for _, v := range p {
-				st.Principals = append(st.Principals, stringList(v)...)
-			}
-		}
-		if c, ok := s["Condition"].(map[string]interface{}); ok {
-			for op, kv := range c {
-				st.Condition[op] = map[string][]string{}
-				for k, v := range kv.(map[string]interface{}) {
-					st.Condition[op][k] = stringList(v)
-				}
-			}
-		}
-		out = append(out, st)
+	out := make([]statement, 0, len(sts))
+	for _, s := range sts {
+		out = append(out, flatten(s))
 	}
 	return out
 }
 
-func stringList(v interface{}) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []interface{}:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			out = append(out, fmt.Sprint(e))
-		}
-		return out
+// flatten is a statement of plan-review's model as plain strings; a value
+// known only after apply is left out.
+func flatten(s policy.Statement) statement {
+	st := statement{Sid: s.Sid, Effect: s.Effect, Actions: s.Actions, Resources: texts(s.Resources), Condition: map[string]map[string][]string{}}
+	for _, p := range s.Principals {
+		st.Principals = append(st.Principals, texts(p.IDs)...)
 	}
-	return nil
+	for _, c := range s.Conditions {
+		if st.Condition[c.Test] == nil {
+			st.Condition[c.Test] = map[string][]string{}
+		}
+		st.Condition[c.Test][c.Variable] = append(st.Condition[c.Test][c.Variable], texts(c.Values)...)
+	}
+	return st
 }
 
-// policies returns every policy document in the plan by "address attribute".
-func policies(plan *terraform.PlanStruct) map[string]string {
-	attrs := map[string][]string{
-		"aws_iam_role":         {"assume_role_policy"},
-		"aws_iam_role_policy":  {"policy"},
-		"aws_kms_key":          {"policy"},
-		"aws_s3_bucket_policy": {"policy"},
-		"aws_sns_topic_policy": {"policy"},
-		"aws_sqs_queue_policy": {"policy"},
-		"aws_iam_policy":       {"policy"},
-	}
-	out := map[string]string{}
-	for addr, r := range plan.ResourcePlannedValuesMap {
-		for _, a := range attrs[r.Type] {
-			if doc, ok := r.AttributeValues[a].(string); ok && doc != "" {
-				out[addr+" "+a] = doc
-			}
+func texts(vs []policy.Value) []string {
+	var out []string
+	for _, v := range vs {
+		if v.Known {
+			out = append(out, v.Text)
 		}
 	}
 	return out
 }
 
-func hasWildcard(list []string) bool {
-	for _, e := range list {
-		if strings.Contains(e, "*") {
-			return true
+// planPolicies is every policy of the plan, as plan-review collects them:
+// by the attribute that holds each one ("ADDRESS.ATTRIBUTE").
+func planPolicies(plan *terraform.PlanStruct) map[string][]statement {
+	out := map[string][]statement{}
+	for _, d := range policy.Collect(model.New(&plan.RawPlan)) {
+		for _, s := range d.Statements {
+			out[d.Source] = append(out[d.Source], flatten(s))
 		}
 	}
-	return false
+	return out
 }

@@ -10,12 +10,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/advana-export/terraform-aws-advana-export/planreview/model"
 	"github.com/advana-export/terraform-aws-advana-export/task/config"
 )
 
 // TestCompletePlan plans examples/complete (both accounts, every notable
-// input) and checks on the plan JSON every control that is known before
-// apply. The controls that name ARNs created by the apply are checked on the
+// input) in the commercial partition and checks on the plan JSON every
+// control that is known before apply, and that it names no other partition. The controls that name ARNs created by the apply are checked on the
 // plan after apply in TestCompleteApply.
 func TestCompletePlan(t *testing.T) {
 	t.Parallel()
@@ -29,7 +30,11 @@ func TestCompletePlan(t *testing.T) {
 	// Plan (the emulator only answers the account-id lookup) and parse the JSON.
 	plan := terraform.InitAndPlanAndShowWithStruct(t, opts)
 
-	assertPlanControls(t, plan, "rate(12 hours)", 365)
+	assertPlanControls(t, plan, "rate(12 hours)")
+
+	// Every ARN, host, service principal and condition value is the
+	// commercial partition's (TestGovCloudPlan: the same check in aws-us-gov).
+	assertInSite(t, plan, commercial)
 
 	// Inputs of the complete example reach the resources.
 	logs := resource(t, plan, taskMod+".aws_cloudwatch_log_group.this[0]")
@@ -37,21 +42,21 @@ func TestCompletePlan(t *testing.T) {
 	td := resource(t, plan, taskMod+".aws_ecs_task_definition.this")
 	assert.Equal(t, "2048", td["cpu"])
 	assert.Equal(t, "8192", td["memory"])
-	assert.EqualValues(t, 100, at(td, "ephemeral_storage", 0, "size_in_gib"))
-	assert.Equal(t, "ARM64", at(td, "runtime_platform", 0, "cpu_architecture"))
+	assert.EqualValues(t, 100, model.At(td, "ephemeral_storage", 0, "size_in_gib"))
+	assert.Equal(t, "ARM64", model.At(td, "runtime_platform", 0, "cpu_architecture"))
 	logging := resource(t, plan, srcBucket+".aws_s3_bucket_logging.this[0]")
 	assert.Equal(t, id+"-access-logs", logging["target_bucket"])
 	alarm := resource(t, plan, schedMod+".aws_cloudwatch_metric_alarm.missed_run[0]")
 	assert.EqualValues(t, 14, alarm["evaluation_periods"])
 	assert.EqualValues(t, 3600, alarm["period"])
 	sched := resource(t, plan, schedMod+".aws_scheduler_schedule.this[0]")
-	assert.Equal(t, "FLEXIBLE", at(sched, "flexible_time_window", 0, "mode"))
-	assert.EqualValues(t, 15, at(sched, "flexible_time_window", 0, "maximum_window_in_minutes"))
-	target := at(sched, "target", 0).(map[string]interface{})
-	assert.Equal(t, "1.4.0", at(target, "ecs_parameters", 0, "platform_version"))
-	assert.Equal(t, []interface{}{testSubnet}, at(target, "ecs_parameters", 0, "network_configuration", 0, "subnets"))
-	assert.EqualValues(t, 5, at(target, "retry_policy", 0, "maximum_retry_attempts"))
-	assert.NotNil(t, at(target, "dead_letter_config", 0), "dead-letter queue")
+	assert.Equal(t, "FLEXIBLE", model.At(sched, "flexible_time_window", 0, "mode"))
+	assert.EqualValues(t, 15, model.At(sched, "flexible_time_window", 0, "maximum_window_in_minutes"))
+	target := model.At(sched, "target", 0).(map[string]interface{})
+	assert.Equal(t, "1.4.0", model.At(target, "ecs_parameters", 0, "platform_version"))
+	assert.Equal(t, []interface{}{testSubnet}, model.At(target, "ecs_parameters", 0, "network_configuration", 0, "subnets"))
+	assert.EqualValues(t, 5, model.At(target, "retry_policy", 0, "maximum_retry_attempts"))
+	assert.NotNil(t, model.At(target, "dead_letter_config", 0), "dead-letter queue")
 
 	// The partner hears of a complete export: S3 events to EventBridge, and a
 	// rule that matches only a new manifest.json under the prefix.
@@ -98,7 +103,7 @@ func TestMinimalPlan(t *testing.T) {
 	assert.Equal(t, "rate(12 hours)", schedule["schedule_expression"])
 	assert.Equal(t, "UTC", schedule["schedule_expression_timezone"])
 	assert.Equal(t, "ENABLED", schedule["state"])
-	assert.Equal(t, "OFF", at(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
+	assert.Equal(t, "OFF", model.At(schedule, "flexible_time_window", 0, "mode"), "starts on time by default")
 	assert.EqualValues(t, 365, resource(t, plan, task+".aws_cloudwatch_log_group.this[0]")["retention_in_days"])
 	assert.Equal(t, false, resource(t, plan, bucket+".aws_s3_bucket.this")["force_destroy"])
 	// Object Lock on by default, enabled by its own resource (in place on an
@@ -131,8 +136,8 @@ func TestMinimalPlan(t *testing.T) {
 	_, logging := plan.ResourcePlannedValuesMap[bucket+".aws_s3_bucket_logging.this[0]"]
 	assert.False(t, logging, "access logging is off unless asked for")
 	repl := resource(t, plan, "module.advana_export.module.bucket[0].aws_s3_bucket_replication_configuration.this[0]")
-	assert.Equal(t, "210987654321", at(repl, "rule", 0, "destination", 0, "account"))
-	assert.Nil(t, at(repl, "rule", 0, "destination", 0, "replication_time", 0), "RTC is off by default")
+	assert.Equal(t, "210987654321", model.At(repl, "rule", 0, "destination", 0, "account"))
+	assert.Nil(t, model.At(repl, "rule", 0, "destination", 0, "replication_time", 0), "RTC is off by default")
 	for _, k := range ofType(plan, "aws_kms_key") {
 		assert.Equal(t, true, k.AttributeValues["enable_key_rotation"], k.Address)
 	}
@@ -185,10 +190,10 @@ func TestKeepExportsForever(t *testing.T) {
 	lc := resource(t, plan, "module.bucket[0].module.bucket.aws_s3_bucket_lifecycle_configuration.this")
 	found := false
 	for _, r := range lc["rule"].([]interface{}) {
-		if at(r, "id") == "expire-objects" {
+		if model.At(r, "id") == "expire-objects" {
 			found = true
-			assert.Empty(t, at(r, "expiration"), "expiration_days = 0 must keep exports, not expire them")
-			assert.EqualValues(t, 7, at(r, "noncurrent_version_expiration", 0, "noncurrent_days"))
+			assert.Empty(t, model.At(r, "expiration"), "expiration_days = 0 must keep exports, not expire them")
+			assert.EqualValues(t, 7, model.At(r, "noncurrent_version_expiration", 0, "noncurrent_days"))
 		}
 	}
 	assert.True(t, found, "no expire-objects rule in the lifecycle")

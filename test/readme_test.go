@@ -29,7 +29,7 @@ var (
 // first (after leading spaces).
 func readmeBlock(t *testing.T, first string) string {
 	t.Helper()
-	readme := string(readFile(t, filepath.Join(repoRoot(t), "README.md")))
+	readme := string(readFile(t, filepath.Join(testenv.RepoRoot(t), "README.md")))
 	for _, m := range hclBlock.FindAllStringSubmatch(readme, -1) {
 		if strings.HasPrefix(strings.TrimLeft(m[1], " "), first) {
 			return m[1]
@@ -55,7 +55,7 @@ func TestReadmeUsageApplies(t *testing.T) {
 	dir := filepath.Join(root, "readme-usage")
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "vpc"), 0o755))
 	for _, f := range []string{"surroundings.tf", "outputs.tf", "vpc/main.tf", "vpc/versions.tf"} {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), readFile(t, filepath.Join(repoRoot(t), "test/fixtures/readme-usage", f)), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), readFile(t, filepath.Join(testenv.RepoRoot(t), "test/fixtures/readme-usage", f)), 0o644))
 	}
 	usage := readmeBlock(t, `module "advana_export" {`)
 	require.Regexp(t, moduleSource, usage, "the Usage block names the module's git source")

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // TestRepoConventions: the pre-commit hooks call the Makefile's own targets
@@ -14,7 +16,7 @@ import (
 func TestRepoConventions(t *testing.T) {
 	t.Parallel()
 	read := func(name string) string {
-		b, err := os.ReadFile(filepath.Join(repoRoot(t), name))
+		b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), name))
 		if err != nil {
 			t.Fatal(err)
 		}

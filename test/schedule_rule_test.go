@@ -14,6 +14,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/planreview/model"
 )
 
 // scheduleModule is one modules/schedule block of a test root: name, the
@@ -94,21 +96,21 @@ func TestScheduleRule(t *testing.T) {
 
 		// Its target starts the same task the schedule would.
 		target := resource(t, plan, "module.rule.aws_cloudwatch_event_target.schedule[0]")
-		sched := at(resource(t, plan, "module.sched.aws_scheduler_schedule.this[0]"), "target", 0).(map[string]interface{})
+		sched := model.At(resource(t, plan, "module.sched.aws_scheduler_schedule.this[0]"), "target", 0).(map[string]interface{})
 		assert.Equal(t, cluster, target["arn"])
 		assert.Equal(t, sched["arn"], target["arn"])
-		ecs := at(target, "ecs_target", 0).(map[string]interface{})
-		want := at(sched, "ecs_parameters", 0).(map[string]interface{})
+		ecs := model.At(target, "ecs_target", 0).(map[string]interface{})
+		want := model.At(sched, "ecs_parameters", 0).(map[string]interface{})
 		assert.Equal(t, s.arn("ecs", s.Region, testAccount, "task-definition/ruleplan:3"), ecs["task_definition_arn"])
 		for _, k := range []string{"task_count", "launch_type", "platform_version", "propagate_tags", "enable_ecs_managed_tags", "tags"} {
 			assert.Equal(t, want[k], ecs[k], "ecs_target.%s as the schedule's", k)
 		}
 		assert.Equal(t, "FARGATE", ecs["launch_type"])
 		assert.Equal(t, "1.4.0", ecs["platform_version"])
-		assert.Equal(t, at(want, "network_configuration", 0), at(ecs, "network_configuration", 0), "same subnets, security groups, no public IP")
-		assert.Equal(t, false, at(ecs, "network_configuration", 0, "assign_public_ip"))
-		assert.Equal(t, at(sched, "retry_policy", 0), at(target, "retry_policy", 0), "same retry policy")
-		assert.EqualValues(t, 5, at(target, "retry_policy", 0, "maximum_retry_attempts"))
+		assert.Equal(t, model.At(want, "network_configuration", 0), model.At(ecs, "network_configuration", 0), "same subnets, security groups, no public IP")
+		assert.Equal(t, false, model.At(ecs, "network_configuration", 0, "assign_public_ip"))
+		assert.Equal(t, model.At(sched, "retry_policy", 0), model.At(target, "retry_policy", 0), "same retry policy")
+		assert.EqualValues(t, 5, model.At(target, "retry_policy", 0, "maximum_retry_attempts"))
 
 		// The rule's role: assumed by EventBridge, for this rule in this account only.
 		role := resource(t, plan, "module.rule.aws_iam_role.scheduler")

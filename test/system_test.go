@@ -86,7 +86,7 @@ func startSystem(t *testing.T) {
 		}
 		system.binary = filepath.Join(system.binDir, "advana-export")
 		build := exec.Command("go", "build", "-trimpath", "-o", system.binary, "./task/cmd/advana-export")
-		build.Dir = repoRoot(t)
+		build.Dir = testenv.RepoRoot(t)
 		// As the image builds it (make dist): the Go Cryptographic Module
 		// v1.0.0, FIPS 140-3 mode on by default.
 		build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFIPS140=v1.0.0")
@@ -393,7 +393,7 @@ func runWithoutStatement(t *testing.T, opts *terraform.Options, replicated bool,
 // is locked and that the task role, with its own credentials (roleCfg), is refused
 // DeleteObjectVersion on each. (A delete with the governance-bypass header
 // is refused on AWS because no role of the module holds
-// s3:BypassGovernanceRetention, which assertObjectLock proves on the plan;
+// s3:BypassGovernanceRetention, which plan-review's backup-replication control proves on the plan;
 // moto does not check that permission, so it is not tried here.)
 func assertCommittedLocked(t *testing.T, cfg, roleCfg aws.Config, bucket, folder string, days int) {
 	t.Helper()
@@ -442,7 +442,7 @@ func inEmulator(ctx context.Context, cfg aws.Config, kind taskdefrun.Kind, name 
 // does not match as a Deny (it knows no aws:SecureTransport nor encryption
 // headers), so with the module's policy every PutObject is refused, over TLS
 // or not, with the right key or not. The policy itself is checked statement
-// by statement on the plan (assertAppliedControls) and read back by
+// by statement on the plan (plan-review, assertAppliedControls) and read back by
 // assertAppliedInAWS; this test is about the task definition.
 func setAsideBucketPolicy(t *testing.T, c *s3.Client, bucket string) (restore func()) {
 	t.Helper()

@@ -23,11 +23,6 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
-// The AWS services the modules use; each gets the emulator's endpoint.
-var motoServices = []string{
-	"cloudwatch", "ec2", "ecs", "events", "iam", "kms", "logs", "rds", "s3", "scheduler", "secretsmanager", "sns", "sqs", "sts",
-}
-
 // Fake but well-formed inputs for what a real deployment takes from elsewhere.
 const (
 	testImage        = "123456789012.dkr.ecr.us-east-1.amazonaws.com/advana-export@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -38,16 +33,6 @@ const (
 	testSG           = "sg-0123456789abcdef0"
 )
 
-// repoRoot is the repository, one level up from test/.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
-
 // copyToTemp copies the repository's Terraform files to a temp dir of the
 // test (so parallel tests never share .terraform or state, and the copy is
 // removed when the test ends) and returns the copy of dir inside it.
@@ -55,7 +40,7 @@ func copyToTemp(t *testing.T, dir string) string {
 	t.Helper()
 	testenv.SkipShort(t, "Terraform and moto")
 	dst := t.TempDir()
-	if err := offline.CopyTerraform(repoRoot(t), dst); err != nil {
+	if err := offline.CopyTerraform(testenv.RepoRoot(t), dst); err != nil {
 		t.Fatal(err)
 	}
 	return filepath.Join(dst, dir)
@@ -84,10 +69,8 @@ var (
 	commercial = site{Name: "commercial", Region: testenv.MotoRegion, Partition: "aws"}
 	// govCloud is where MilMove runs: AWS GovCloud (US-West).
 	govCloud = site{Name: "govcloud", Region: "us-gov-west-1", Partition: "aws-us-gov"}
-	// sites are the places the deployed-system tests apply and run in.
-	sites = []site{commercial, govCloud}
-	// appliedSites are the same places on the emulator that enforces IAM:
-	// the apply-and-run tests deploy there, so the task runs with its roles.
+	// appliedSites are the places the deployed-system tests apply and run
+	// in, on the emulator that enforces IAM, so the task runs with its roles.
 	appliedSites = []site{commercial.enforced(), govCloud.enforced()}
 )
 
@@ -124,37 +107,18 @@ func (s site) awsConfig() aws.Config { return s.emulator().Config(s.Region) }
 // the emulator that enforces IAM. The other emulators check no signature.
 func motoCredentials(region string) aws.Credentials { return motoIAM.Credentials(region) }
 
-// motoProvider is an aws provider block aimed at the emulator. alias may be
+// motoProviderAt is an aws provider block aimed at the emulator at
+// endpoint, in site s (plan-review's offline.EmulatorProvider). alias may be
 // "". The partner's alias assumes a role in testenv.MotoPartnerAccountID
 // (moto gives an assumed role's credentials that account), so the source and
 // the partner are two accounts, as in real use.
-func motoProvider(alias string) string { return motoProviderAt(alias, moto.Endpoint, commercial) }
-
-// motoProviderAt is motoProvider for the emulator at endpoint, in site s.
 func motoProviderAt(alias, endpoint string, s site) string {
-	var b strings.Builder
-	b.WriteString("provider \"aws\" {\n")
-	if alias != "" {
-		fmt.Fprintf(&b, "  alias = %q\n", alias)
-	}
-	if alias == partnerAlias {
-		fmt.Fprintf(&b, "  assume_role {\n    role_arn = %q\n  }\n", s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform"))
-	}
-	fmt.Fprintf(&b, "  region                      = %q\n", s.Region)
 	creds := motoCredentials(s.Region)
-	fmt.Fprintf(&b, "  access_key                  = %q\n", creds.AccessKeyID)
-	fmt.Fprintf(&b, "  secret_key                  = %q\n", creds.SecretAccessKey)
-	b.WriteString("  profile                     = null\n")
-	b.WriteString("  skip_credentials_validation = true\n")
-	b.WriteString("  skip_metadata_api_check     = true\n")
-	b.WriteString("  skip_region_validation      = true\n")
-	b.WriteString("  s3_use_path_style           = true\n")
-	b.WriteString("  endpoints {\n")
-	for _, s := range motoServices {
-		fmt.Fprintf(&b, "    %s = %q\n", s, endpoint)
+	p := offline.EmulatorProvider{Alias: alias, Region: s.Region, Endpoint: endpoint, AccessKey: creds.AccessKeyID, SecretKey: creds.SecretAccessKey}
+	if alias == partnerAlias {
+		p.AssumeRoleARN = s.arn("iam", "", testenv.MotoPartnerAccountID, "role/advana-terraform")
 	}
-	b.WriteString("  }\n}\n")
-	return b.String()
+	return p.HCL()
 }
 
 // pointAtMoto writes provider configuration for the emulator into dir. For an

@@ -13,6 +13,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/terraform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // TestRootInputValidation runs test/terraform/validation.tftest.hcl: every input
@@ -122,7 +124,7 @@ var variableBlock = regexp.MustCompile(`(?m)^variable "([a-z0-9_]+)"`)
 // rootInputs lists the root module's variables.
 func rootInputs(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "variables.tf"))
+	b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "variables.tf"))
 	require.NoError(t, err)
 	var names []string
 	for _, m := range variableBlock.FindAllStringSubmatch(string(b), -1) {

@@ -17,7 +17,8 @@ var backupControl = Control{
 		"Every bucket has S3 Object Lock, so a committed export cannot be deleted or overwritten before its retention ends: " +
 		"locked by a default retention rule on arrival (replicas), or, with no default rule, by the export task at the commit " +
 		"(its ADVANA_EXPORT_OBJECT_LOCK_MODE/_DAYS for that bucket), or carries the caller's reason for not (tag " +
-		ObjectLockExceptionTag + ", exception EX-NO-OBJECT-LOCK).",
+		ObjectLockExceptionTag + ", exception EX-NO-OBJECT-LOCK). No Allow in any policy of the plan grants s3:BypassGovernanceRetention " +
+		"(by name or by a wildcard that covers it): the one permission that deletes a GOVERNANCE-locked version early.",
 	Check: checkBackup,
 }
 
@@ -32,6 +33,7 @@ func checkBackup(c *Context, r *Result) {
 		}
 		objectLock(c, r, b)
 	}
+	noBypass(c, r)
 	rcs := c.Plan.OfType("aws_s3_bucket_replication_configuration")
 	if len(rcs) == 0 {
 		r.add("(plan)", "aws_s3_bucket_replication_configuration", "(none)", Fail, "nothing replicates the exports to the partner")
@@ -130,6 +132,27 @@ func objectLock(c *Context, r *Result, b *model.Resource) {
 			r.add(l.Address, "rule.default_retention", "(none)", Pass, fmt.Sprintf("the export task locks every version of a run at its commit: %s, %s days "+
 				"(a default rule would lock a failed run before the task can remove it)", mode, days))
 		}
+	}
+}
+
+// bypassRetention is the permission that lifts GOVERNANCE-mode Object Lock.
+const bypassRetention = "s3:BypassGovernanceRetention"
+
+// noBypass fails every Allow that grants bypassRetention: whoever holds it
+// can delete a committed run before its retention ends.
+func noBypass(c *Context, r *Result) {
+	found := false
+	for _, d := range c.Policies {
+		for i, s := range d.Statements {
+			if s.Allow() && len(matching(s, []string{bypassRetention})) > 0 {
+				found = true
+				r.add(label(d, s, i), "Allow "+strings.Join(s.Actions, ", "), render(s.Resources), Fail,
+					bypassRetention+": a holder can delete a committed export before its retention ends")
+			}
+		}
+	}
+	if !found {
+		r.add("(plan)", bypassRetention, fmt.Sprintf("not granted by any of %d policies", len(c.Policies)), Pass, "no role can lift Object Lock's GOVERNANCE retention")
 	}
 }
 

@@ -13,7 +13,7 @@ var leastPrivilegeControl = Control{
 	Title: "Least privilege: every IAM statement, no wildcard action, * resources justified",
 	NIST:  []string{"AC-6"},
 	Description: "Every statement of every policy in the plan (role, trust, bucket, key, queue and topic policies, and policy documents) " +
-		"is listed with its actions and resources. An Allow with * or a service-wide svc:* action, or with NotAction, fails. " +
+		"is listed with its actions and resources. An Allow with a wildcard action (*, svc:*, or a partial one like s3:Get*), or with NotAction, fails. " +
 		"An Allow on resource * passes only in a key policy (where * means that key) or for actions AWS authorises only on * " +
 		"(listed with the reason); anywhere else it fails. A role policy's resources must be this deployment's: a wildcard in a " +
 		"bucket, key or other resource name, region or account fails, and so does a bucket or key the plan neither creates, " +
@@ -71,8 +71,8 @@ func (c *Context) judgeStatement(r *Result, d policy.Document, s policy.Statemen
 		r.add(res, attr, where, Pass, "Deny: a broad action here only takes access away")
 	case len(s.NotActions) > 0:
 		r.add(res, attr, where, Fail, "Allow with NotAction grants every other action")
-	case len(policy.ServiceWildcard(s.Actions)) > 0:
-		r.add(res, attr, where, Fail, "wildcard action "+strings.Join(policy.ServiceWildcard(s.Actions), ", "))
+	case len(policy.WildcardActions(s.Actions)) > 0:
+		r.add(res, attr, where, Fail, "wildcard action "+strings.Join(policy.WildcardActions(s.Actions), ", "))
 	case len(s.NotResources) > 0:
 		r.add(res, attr, "NotResource "+render(s.NotResources), Fail, "Allow with NotResource grants every other resource")
 	default:

@@ -20,6 +20,15 @@ func (r *Resource) Get(path ...any) (any, bool) {
 	return v, true
 }
 
+// At walks path (map keys and list indexes) through any JSON-shaped value:
+// nil where a step is missing (absent, or unknown until apply).
+func At(v any, path ...any) any {
+	for _, p := range path {
+		v = step(v, p)
+	}
+	return v
+}
+
 func step(v any, p any) any {
 	switch k := p.(type) {
 	case string:

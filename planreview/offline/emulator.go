@@ -11,10 +11,47 @@ import (
 	"time"
 )
 
-// EmulatorServices are the AWS services the module uses; each is pointed at
-// the emulator (moto) for a deployed plan.
+// EmulatorServices are the AWS services the module and its tests use; each
+// is pointed at the emulator (moto).
 var EmulatorServices = []string{
-	"cloudwatch", "ecs", "events", "iam", "kms", "logs", "s3", "scheduler", "secretsmanager", "sns", "sqs", "sts",
+	"cloudwatch", "ec2", "ecs", "events", "iam", "kms", "logs", "rds", "s3", "scheduler", "secretsmanager", "sns", "sqs", "sts",
+}
+
+// EmulatorProvider is an aws provider block aimed at a moto server: the one
+// shape plan-review's deployed plans and the Terratest suite both write.
+type EmulatorProvider struct {
+	Alias    string // "" for the default configuration
+	Region   string // "" keeps the configuration's own (an override file)
+	Endpoint string
+	// AccessKey and SecretKey pick moto's account (and, on an emulator
+	// that enforces IAM, the identity).
+	AccessKey, SecretKey string
+	// AssumeRoleARN, when set, is assumed for every call (another account).
+	AssumeRoleARN string
+}
+
+// HCL renders the provider block.
+func (p EmulatorProvider) HCL() string {
+	var b strings.Builder
+	b.WriteString("provider \"aws\" {\n")
+	if p.Alias != "" {
+		fmt.Fprintf(&b, "  alias                       = %q\n", p.Alias)
+	}
+	if p.AssumeRoleARN != "" {
+		fmt.Fprintf(&b, "  assume_role {\n    role_arn = %q\n  }\n", p.AssumeRoleARN)
+	}
+	if p.Region != "" {
+		fmt.Fprintf(&b, "  region                      = %q\n", p.Region)
+	}
+	fmt.Fprintf(&b, "  access_key                  = %q\n  secret_key                  = %q\n", p.AccessKey, p.SecretKey)
+	b.WriteString("  profile                     = null\n")
+	b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
+	b.WriteString("  skip_region_validation      = true\n  s3_use_path_style           = true\n  endpoints {\n")
+	for _, s := range EmulatorServices {
+		fmt.Fprintf(&b, "    %s = %q\n", s, p.Endpoint)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
 }
 
 // SetupEmulator points every aws provider configuration of dir at a moto
@@ -27,29 +64,12 @@ func SetupEmulator(dir, endpoint string) (*Offline, error) {
 		if err != nil {
 			return "", err
 		}
-		return emulatorProviderHCL(alias, endpoint, key, secret), nil
+		return EmulatorProvider{Alias: alias, Endpoint: endpoint, AccessKey: key, SecretKey: secret}.HCL(), nil
 	})
 	if err != nil {
 		return nil, errors.Join(err, o.Close())
 	}
 	return o, nil
-}
-
-func emulatorProviderHCL(alias, endpoint, key, secret string) string {
-	var b strings.Builder
-	b.WriteString("provider \"aws\" {\n")
-	if alias != "" {
-		fmt.Fprintf(&b, "  alias                       = %q\n", alias)
-	}
-	fmt.Fprintf(&b, "  access_key                  = %q\n  secret_key                  = %q\n", key, secret)
-	b.WriteString("  profile                     = null\n")
-	b.WriteString("  skip_credentials_validation = true\n  skip_metadata_api_check     = true\n")
-	b.WriteString("  skip_region_validation      = true\n  s3_use_path_style           = true\n  endpoints {\n")
-	for _, s := range EmulatorServices {
-		fmt.Fprintf(&b, "    %s = %q\n", s, endpoint)
-	}
-	b.WriteString("  }\n}\n")
-	return b.String()
 }
 
 // EmulatorKey creates an IAM user with an access key in account (moto's

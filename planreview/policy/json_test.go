@@ -38,9 +38,9 @@ func TestParseJSON(t *testing.T) {
 	}
 }
 
-func TestServiceWildcard(t *testing.T) {
-	got := ServiceWildcard([]string{"s3:GetObject", "s3:*", "*", "kms:Decrypt", "s3:Get*"})
-	if want := []string{"s3:*", "*"}; !reflect.DeepEqual(got, want) {
+func TestWildcardActions(t *testing.T) {
+	got := WildcardActions([]string{"s3:GetObject", "s3:*", "*", "kms:Decrypt", "s3:Get*", "s3:Bypass?overnanceRetention"})
+	if want := []string{"s3:*", "*", "s3:Get*", "s3:Bypass?overnanceRetention"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -74,11 +74,13 @@ func (s Statement) HasCondition(keys ...string) bool {
 	return false
 }
 
-// ServiceWildcard reports actions that are "*" or "svc:*".
-func ServiceWildcard(actions []string) []string {
+// WildcardActions reports actions with a wildcard: "*", "svc:*", or a
+// partial one ("s3:Get*", "s3:Bypass*"), which also grants every action AWS
+// adds under that name later.
+func WildcardActions(actions []string) []string {
 	var out []string
 	for _, a := range actions {
-		if a == "*" || strings.HasSuffix(a, ":*") {
+		if strings.ContainsAny(a, "*?") {
 			out = append(out, a)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/advana-export/terraform-aws-advana-export/test/harness/dockerfile"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 const (
@@ -20,15 +21,6 @@ const (
 	// image's pg_dump must be at least the server's major.
 	newestPGMajor = "17"
 )
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := dockerfile.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
 
 // contractUser reads the export user's uid:gid from docs/contract.md, the
 // one place the module's container_uid/container_gid defaults are written.
@@ -50,7 +42,7 @@ func contractUser(t *testing.T, root string) (uid, gid int) {
 // TestDockerfile asserts, without building the image, what the task
 // definition and the permissions-init design rely on.
 func TestDockerfile(t *testing.T) {
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	df, err := dockerfile.Parse(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +295,7 @@ func TestDockerfile(t *testing.T) {
 // TestDockerignore checks that the build context keeps what the image copies:
 // an allow-list that forgot the binary or the CA bundle breaks the build.
 func TestDockerignore(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), ".dockerignore"))
+	b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), ".dockerignore"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,10 +61,7 @@ func TestImage(t *testing.T) {
 	if img == "" {
 		t.Fatal("ADVANA_EXPORT_IMAGE is not set: run this test with `make image-test`, which builds the image with podman first")
 	}
-	root, err := dockerfile.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.RepoRoot(t)
 	s := &suite{root: root, image: img}
 	ctx := context.Background()
 
@@ -425,10 +422,7 @@ func globalFlags() []string { return []string{"--runtime", "runc", "--cgroup-man
 // containers.conf (no default ulimits) and nothing else from the caller.
 func podmanEnv(t *testing.T) []string {
 	t.Helper()
-	root, err := dockerfile.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.RepoRoot(t)
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"CONTAINERS_CONF=" + filepath.Join(root, "image", "containers.conf")}
 }

@@ -18,9 +18,6 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
-// repoRoot is the repository, two levels up from planreview/cmd/plan-review.
-const repoRoot = "../../.."
-
 // plans holds one plan per example and mode, made once per test run: the
 // examples' plans are the slow part (init, apply to moto, plan).
 var plans sync.Map // "example/mode" -> func() (string, error)
@@ -30,11 +27,8 @@ var plans sync.Map // "example/mode" -> func() (string, error)
 func examplePlan(t *testing.T, example string, mode planfile.Mode) string {
 	t.Helper()
 	testenv.SkipShort(t, "Terraform")
+	root := testenv.RepoRoot(t)
 	once, _ := plans.LoadOrStore(example+"/"+string(mode), sync.OnceValues(func() (string, error) {
-		root, err := filepath.Abs(repoRoot)
-		if err != nil {
-			return "", err
-		}
 		providers := map[string]string{}
 		p, err := planfile.Run(context.Background(), planfile.RunOptions{
 			Root: root, Dir: "examples/" + example, Mode: mode, Providers: providers,

@@ -18,8 +18,9 @@ import (
 type mutation func(t *testing.T, plan map[string]any)
 
 // TestEachCheckCanFail: the complete example's deployed plan, broken in
-// exactly one place, fails exactly the control that guards that place and
-// passes every other one; the command exits 1.
+// exactly one place, fails exactly the control that guards that place (two
+// where one change breaks both) and passes every other one; the command
+// exits 1.
 func TestEachCheckCanFail(t *testing.T) {
 	t.Parallel()
 	base, err := os.ReadFile(examplePlan(t, "complete", planfile.Deployed))
@@ -29,59 +30,108 @@ func TestEachCheckCanFail(t *testing.T) {
 	cases := []struct {
 		name     string
 		mutate   mutation
-		wantFail string
+		wantFail []string // exactly these controls fail
 	}{
 		{"s3:* in a role policy", appendStatement("aws_iam_role_policy",
-			`{"Sid":"TooBroad","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::milmove-advana-exports/*"}`), "least-privilege"},
+			`{"Sid":"TooBroad","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::milmove-advana-exports/*"}`),
+			// s3:* also grants s3:BypassGovernanceRetention.
+			[]string{"least-privilege", "backup-replication"}},
 		{"AES256 instead of KMS", onFirst("aws_s3_bucket_server_side_encryption_configuration", func(a map[string]any) {
 			byDefault := dig(a, "rule", 0, "apply_server_side_encryption_by_default", 0).(map[string]any)
 			byDefault["sse_algorithm"], byDefault["kms_master_key_id"] = "AES256", ""
-		}), "encryption-at-rest"},
+		}), []string{"encryption-at-rest"}},
 		{"a public-access flag off", onFirst("aws_s3_bucket_public_access_block", func(a map[string]any) {
 			a["restrict_public_buckets"] = false
-		}), "no-public-access"},
+		}), []string{"no-public-access"}},
 		{"scheduled task with a public IP", onFirst("aws_scheduler_schedule", func(a map[string]any) {
 			dig(a, "target", 0, "ecs_parameters", 0, "network_configuration", 0).(map[string]any)["assign_public_ip"] = true
-		}), "no-public-access"},
+		}), []string{"no-public-access"}},
 		{"container without read-only root", onContainer("export", func(c map[string]any) {
 			c["readonlyRootFilesystem"] = false
-		}), "containers"},
+		}), []string{"containers"}},
 		{"password in environment", onContainer("export", func(c map[string]any) {
 			c["environment"] = append(c["environment"].([]any), map[string]any{"name": "PGPASSWORD", "value": "not-a-real-password"})
-		}), "secrets"},
+		}), []string{"secrets"}},
 		{"cross-account principal *", appendStatement("aws_kms_key",
-			`{"Sid":"Anyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}`), "cross-account"},
+			`{"Sid":"Anyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}`), []string{"cross-account"}},
 		{"root container outside the exception", onContainer("permissions-init", func(c map[string]any) {
 			c["essential"] = true
-		}), "containers"},
+		}), []string{"containers"}},
 		{"no TLS-only statement", onFirst("aws_s3_bucket_policy", func(a map[string]any) {
 			a["policy"] = withoutStatement(t, a["policy"].(string), "DenyInsecureTransport")
-		}), "tls-only"},
+		}), []string{"tls-only"}},
 		{"log retention 30 days", onFirst("aws_cloudwatch_log_group", func(a map[string]any) {
 			a["retention_in_days"] = 30.0
-		}), "logging"},
+		}), []string{"logging"}},
 		{"replication rule disabled", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
 			dig(a, "rule", 0).(map[string]any)["status"] = "Disabled"
-		}), "backup-replication"},
+		}), []string{"backup-replication"}},
 		// The findings of the review that led to issue 13, one place each.
 		{"task role reads every bucket (*/*)", onRolePolicy("write-exports",
-			`{"Sid":"ReadEverything","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*/*"}`), "least-privilege"},
+			`{"Sid":"ReadEverything","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*/*"}`), []string{"least-privilege"}},
 		{"task role reads another bucket", onRolePolicy("write-exports",
-			`{"Sid":"ReadOther","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::someone-elses-bucket/exports/*"}`), "least-privilege"},
+			`{"Sid":"ReadOther","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::someone-elses-bucket/exports/*"}`), []string{"least-privilege"}},
 		{"task role uses another key", onRolePolicy("write-exports",
-			`{"Sid":"OtherKey","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111111111111:key/99999999-aaaa-bbbb-cccc-000000000000"}`), "least-privilege"},
+			`{"Sid":"OtherKey","Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111111111111:key/99999999-aaaa-bbbb-cccc-000000000000"}`), []string{"least-privilege"}},
 		{"service trust without source conditions", onRole("advana-export-task", func(t *testing.T, a map[string]any) {
 			a["assume_role_policy"] = withoutConditions(t, a["assume_role_policy"].(string))
-		}), "cross-account"},
+		}), []string{"cross-account"}},
 		{"unconditioned CreateGrant for the account root", onKeyOf("111111111111",
-			`{"Sid":"AccountGrants","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:CreateGrant","Resource":"*"}`), "key-administration"},
+			`{"Sid":"AccountGrants","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:CreateGrant","Resource":"*"}`), []string{"key-administration"}},
 		{"image by tag", onContainer("export", func(c map[string]any) {
 			c["image"] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/advana-export:latest"
-		}), "image-digest"},
-		{"access logging off", withoutType("aws_s3_bucket_logging"), "logging"},
+		}), []string{"image-digest"}},
+		{"access logging off", withoutType("aws_s3_bucket_logging"), []string{"logging"}},
+		// The controls the Terratest plan tests once checked on their own
+		// (test/controls_test.go now asserts on this engine's results).
+		{"ACLs enabled (ObjectWriter)", onFirst("aws_s3_bucket_ownership_controls", func(a map[string]any) {
+			dig(a, "rule", 0).(map[string]any)["object_ownership"] = "ObjectWriter"
+		}), []string{"no-public-access"}},
+		{"versioning suspended", onFirst("aws_s3_bucket_versioning", func(a map[string]any) {
+			dig(a, "versioning_configuration", 0).(map[string]any)["status"] = "Suspended"
+		}), []string{"backup-replication"}},
+		{"key rotation off", onFirst("aws_kms_key", func(a map[string]any) {
+			a["enable_key_rotation"] = false
+		}), []string{"encryption-at-rest"}},
+		{"alert topic without a key", onFirst("aws_sns_topic", func(a map[string]any) {
+			a["kms_master_key_id"] = ""
+		}), []string{"encryption-at-rest"}},
+		{"replicas owned by the source", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
+			dig(a, "rule", 0, "destination", 0, "access_control_translation", 0).(map[string]any)["owner"] = ""
+		}), []string{"backup-replication"}},
+		{"replication into the source account", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
+			dig(a, "rule", 0, "destination", 0).(map[string]any)["account"] = "111111111111"
+		}), []string{"backup-replication"}},
+		{"unencrypted objects replicate too", onFirst("aws_s3_bucket_replication_configuration", func(a map[string]any) {
+			dig(a, "rule", 0, "source_selection_criteria", 0, "sse_kms_encrypted_objects", 0).(map[string]any)["status"] = "Disabled"
+		}), []string{"backup-replication"}},
+		{"Object Lock off", onFirst("aws_s3_bucket_object_lock_configuration", func(a map[string]any) {
+			a["object_lock_enabled"] = ""
+		}), []string{"backup-replication"}},
+		{"a role may bypass governance retention", onRolePolicy("write-exports",
+			`{"Sid":"Bypass","Effect":"Allow","Action":"s3:BypassGovernanceRetention","Resource":"arn:aws:s3:::milmove-advana-exports/exports/*"}`), []string{"backup-replication"}},
+		{"partial wildcard action", onRolePolicy("write-exports",
+			`{"Sid":"GetAll","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::milmove-advana-exports/exports/*"}`), []string{"least-privilege"}},
+		{"resource * for an action AWS scopes", onRolePolicy("write-exports",
+			`{"Sid":"Everywhere","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), []string{"least-privilege"}},
+		{"privileged container", onContainer("export", func(c map[string]any) {
+			c["privileged"] = true
+		}), []string{"containers"}},
+		{"export keeps its capabilities", onContainer("export", func(c map[string]any) {
+			dig(c, "linuxParameters", "capabilities").(map[string]any)["drop"] = []any{}
+		}), []string{"containers"}},
+		{"an added capability", onContainer("export", func(c map[string]any) {
+			dig(c, "linuxParameters", "capabilities").(map[string]any)["add"] = []any{"SYS_ADMIN"}
+		}), []string{"containers"}},
+		{"permissions-init gets a secret", onContainer("permissions-init", func(c map[string]any) {
+			c["secrets"] = []any{map[string]any{"name": "X", "valueFrom": "arn:aws:secretsmanager:us-east-1:111111111111:secret:x-AbCdEf"}}
+		}), []string{"containers"}},
+		{"permissions-init keeps more than CHOWN", onContainer("permissions-init", func(c map[string]any) {
+			dig(c, "linuxParameters", "capabilities").(map[string]any)["drop"] = []any{"NET_RAW"}
+		}), []string{"containers"}},
 		{"FIPS 140-3 mode turned off", onContainer("export", func(c map[string]any) {
 			c["environment"] = append(c["environment"].([]any), map[string]any{"name": "GODEBUG", "value": "fips140=off"})
-		}), "fips"},
+		}), []string{"fips"}},
 		{"GovCloud region with FIPS endpoints off", onContainer("export", func(c map[string]any) {
 			for _, e := range c["environment"].([]any) {
 				e := e.(map[string]any)
@@ -92,7 +142,7 @@ func TestEachCheckCanFail(t *testing.T) {
 					e["value"] = "false"
 				}
 			}
-		}), "fips"},
+		}), []string{"fips"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +158,11 @@ func TestEachCheckCanFail(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, rv := reviewFile(t, path)
-			assertReview(t, code, rv, exitFail, map[string]controls.Status{tc.wantFail: controls.Fail})
+			want := map[string]controls.Status{}
+			for _, id := range tc.wantFail {
+				want[id] = controls.Fail
+			}
+			assertReview(t, code, rv, exitFail, want)
 		})
 	}
 }
@@ -319,10 +373,7 @@ func TestMutableImageOptOutIsAnException(t *testing.T) {
 // caller's words; without it the control fails.
 func TestCallersExceptions(t *testing.T) {
 	t.Parallel()
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.RepoRoot(t)
 	fixture, err := os.ReadFile(filepath.Join(root, "test/fixtures/plan-review/minimal.tfvars.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -418,10 +469,7 @@ func TestCallersOwnKeyReview(t *testing.T) {
 func freshPlan(t *testing.T, dir string, varFiles ...string) string {
 	t.Helper()
 	testenv.SkipShort(t, "Terraform")
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.RepoRoot(t)
 	p, err := planfile.Run(context.Background(), planfile.RunOptions{
 		Root: root, Dir: dir, Mode: planfile.Fresh, Providers: map[string]string{}, VarFiles: varFiles,
 	})

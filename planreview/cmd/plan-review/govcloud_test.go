@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/advana-export/terraform-aws-advana-export/planreview/controls"
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 // govCloudVars is the minimal example's fixture moved to AWS GovCloud
@@ -25,10 +26,7 @@ func govCloudVars(t *testing.T, extra map[string]any) string {
 // r, with extra inputs set, and returns the file's path.
 func minimalVars(t *testing.T, r *strings.Replacer, extra map[string]any) string {
 	t.Helper()
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testenv.RepoRoot(t)
 	b, err := os.ReadFile(filepath.Join(root, "test/fixtures/plan-review/minimal.tfvars.json"))
 	if err != nil {
 		t.Fatal(err)

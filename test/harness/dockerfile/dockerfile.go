@@ -8,7 +8,6 @@ package dockerfile
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -181,22 +180,4 @@ func (s *Stage) KeyValues(in Instruction) (map[string]string, error) {
 		out[in.Args[i]] = v
 	}
 	return out, nil
-}
-
-// RepoRoot walks up from the working directory to the folder with go.mod.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }

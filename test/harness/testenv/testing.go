@@ -2,8 +2,32 @@ package testenv
 
 import (
 	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 )
+
+// RepoRoot is the repository: the folder with go.mod at or above the
+// working directory (a test runs in its package's folder).
+func RepoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
 
 // PostgresT starts a PostgreSQL server for a test and stops it at cleanup.
 // A missing server binary fails the test: it never skips.
@@ -38,5 +62,19 @@ func SkipShort(tb testing.TB, needs string) {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skipf("-short (make test-unit): needs %s; make test runs it", needs)
+	}
+}
+
+// DefaultParallel sets how many parallel tests of a package run at once,
+// unless the command line gave -parallel. Call it in TestMain after
+// flag.Parse. For packages whose tests wait far more than they compute (on
+// Terraform and its provider, moto, the provider's propagation waits,
+// PostgreSQL): go test's default, GOMAXPROCS, would leave the cores idle
+// while every slot waits.
+func DefaultParallel(n int) {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
 	}
 }
