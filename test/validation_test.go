@@ -22,14 +22,36 @@ import (
 // with a mocked provider, in one process.
 func TestRootInputValidation(t *testing.T) {
 	t.Parallel()
-	dir := copyToTemp(t, ".")
+	runTerraformTests(t, ".")
+}
+
+// TestPartnerInputValidation runs
+// modules/replication-destination/tests/validation.tftest.hcl: the partner
+// calls that module alone, so it validates its own inputs, and every mistake
+// fails the plan on that input alone.
+func TestPartnerInputValidation(t *testing.T) {
+	t.Parallel()
+	runTerraformTests(t, "modules/replication-destination")
+}
+
+// runTerraformTests runs `terraform test` in a copy of module (its
+// tests/*.tftest.hcl) and requires every run block to pass.
+func runTerraformTests(t *testing.T, module string) {
+	t.Helper()
+	dir := copyToTemp(t, module)
 	opts := tfOptions(t, dir, nil)
 	terraform.Init(t, opts)
 	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-no-color")
 	require.NoError(t, err, "terraform test:\n%s", out)
 	// Every case ran: a run block that Terraform skipped proves nothing.
-	runs := regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, filepath.Join(dir, "tests", "validation.tftest.hcl")), -1)
-	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", len(runs)))
+	files, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no tests/*.tftest.hcl in %s", module)
+	runs := 0
+	for _, f := range files {
+		runs += len(regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, f), -1))
+	}
+	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", runs))
 }
 
 // TestCallerSeesOneErrorAtTheirBlock plans a caller's configuration, as a
