@@ -4,10 +4,18 @@
 #   bucket.tf   -> modules/export-bucket (bucket, key, replication)
 #   export_task.tf     -> modules/export-task   (task definition, roles, log group)
 #   schedule.tf -> modules/schedule      (EventBridge, dead letters, alerting)
+# They are building blocks, not modules of their own: every input a caller
+# gives is validated here (variables.tf), once, and they declare types only.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
+
+# The input patterns the validations in variables.tf match against, shared
+# with modules/replication-destination: one regex per kind of ARN and name.
+module "patterns" {
+  source = "./modules/patterns"
+}
 
 locals {
   bucket_name    = coalesce(var.bucket_name, "${var.name}-${data.aws_caller_identity.current.account_id}-${data.aws_region.current.name}")

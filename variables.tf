@@ -1,8 +1,10 @@
 # Inputs of the root module. Every value is validated here, where the caller
 # wrote it: a bad value fails the plan with one error that points at the
 # caller's own module block and names the input and the fix. The submodules
-# (modules/*) repeat their own checks for callers that use them alone; a value
-# rejected here never reaches them, so no mistake is reported twice.
+# this module calls (modules/export-bucket, export-task, schedule, kms-bucket,
+# kms-key) are its building blocks: they check nothing again. Every regex of
+# an ARN or a name is in modules/patterns, shared with
+# modules/replication-destination (test/patterns_test.go).
 
 variable "create" {
   description = "Whether to create anything. False plans no resource (every output null), for an environment that must not export: a caller's `count` on the module block does the same, and this flag keeps the block and its outputs' addresses."
@@ -52,7 +54,7 @@ variable "bucket_name" {
   default     = null
 
   validation {
-    condition     = var.bucket_name == null || (can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.bucket_name, "-"))) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", coalesce(var.bucket_name, "-"))))
+    condition     = var.bucket_name == null || (can(regex(module.patterns.bucket_name, coalesce(var.bucket_name, "-"))) && !can(regex(module.patterns.bucket_name_reserved, coalesce(var.bucket_name, "-"))))
     error_message = "bucket_name must be an S3 bucket name (not an ARN): 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, e.g. \"milmove-advana-exports\"; or null to derive one."
   }
 
@@ -72,7 +74,7 @@ variable "prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
+    condition     = can(regex(module.patterns.key_prefix, var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
     error_message = "prefix must be one or more '/'-separated segments of A-Z, a-z, 0-9 and !_.*'()- with no leading, trailing or double slash and no \".\" or \"..\" segment, e.g. \"exports\" or \"milmove/exports\"."
   }
 }
@@ -128,7 +130,7 @@ variable "db_secret_arn" {
   default     = null
 
   validation {
-    condition     = var.db_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+$", coalesce(var.db_secret_arn, "-")))
+    condition     = var.db_secret_arn == null || can(regex(module.patterns.arn.secret, coalesce(var.db_secret_arn, "-")))
     error_message = "db_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf), e.g. aws_db_instance.main.master_user_secret[0].secret_arn; not a secret name."
   }
 }
@@ -139,7 +141,7 @@ variable "db_secret_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.db_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.db_secret_kms_key_arn, "-")))
+    condition     = var.db_secret_kms_key_arn == null || can(regex(module.patterns.arn.kms_key, coalesce(var.db_secret_kms_key_arn, "-")))
     error_message = "db_secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias or key id."
   }
 }
@@ -271,7 +273,7 @@ variable "fips_endpoints_exception" {
   default     = null
 
   validation {
-    condition     = var.fips_endpoints_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", coalesce(var.fips_endpoints_exception, "-")))
+    condition     = var.fips_endpoints_exception == null || can(regex(module.patterns.exception_reason, coalesce(var.fips_endpoints_exception, "-")))
     error_message = "fips_endpoints_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say why FIPS endpoints are off and what protects the traffic instead."
   }
   validation {
@@ -337,17 +339,17 @@ variable "replication" {
   default = null
 
   validation {
-    condition     = var.replication == null || can(regex("^[0-9]{12}$", try(var.replication.destination_account_id, "")))
+    condition     = var.replication == null || can(regex(module.patterns.account_id, try(var.replication.destination_account_id, "")))
     error_message = "replication.destination_account_id must be the partner's 12-digit AWS account id (their account_id output)."
   }
 
   validation {
-    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.replication.destination_bucket_arn, "")))
+    condition     = var.replication == null || can(regex(module.patterns.arn.s3_bucket, try(var.replication.destination_bucket_arn, "")))
     error_message = "replication.destination_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::BUCKET; the partner's bucket_arn output), not a bucket name."
   }
 
   validation {
-    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", try(var.replication.destination_kms_key_arn, "")))
+    condition     = var.replication == null || can(regex(module.patterns.arn.kms_key, try(var.replication.destination_kms_key_arn, "")))
     error_message = "replication.destination_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; the partner's kms_key_arn output), not an alias."
   }
 
@@ -393,7 +395,7 @@ variable "access_logging" {
   default = null
 
   validation {
-    condition     = var.access_logging == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.access_logging.target_bucket, "")))
+    condition     = var.access_logging == null || can(regex(module.patterns.bucket_name, try(var.access_logging.target_bucket, "")))
     error_message = "access_logging.target_bucket must be a bucket name (e.g. \"my-access-logs\"), not an ARN."
   }
 }
@@ -404,7 +406,7 @@ variable "access_logging_exception" {
   default     = null
 
   validation {
-    condition     = var.access_logging_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.access_logging_exception))
+    condition     = var.access_logging_exception == null || can(regex(module.patterns.exception_reason, var.access_logging_exception))
     error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
   }
   validation {
@@ -433,6 +435,12 @@ variable "object_lock" {
     condition     = var.object_lock == null || try(var.object_lock.days != null, false) || var.lifecycle_rules.expiration_days != 0
     error_message = "object_lock.days is required when lifecycle_rules.expiration_days = 0 (exports kept forever): say how long each run stays locked, e.g. object_lock = { days = 365 }."
   }
+  # Without days, a run stays locked as long as the lifecycle keeps it: S3
+  # refuses a retention beyond 36500 days at every commit, so refuse it here.
+  validation {
+    condition     = var.object_lock == null || try(var.object_lock.days != null, false) || var.lifecycle_rules.expiration_days <= 36500
+    error_message = "object_lock.days defaults to lifecycle_rules.expiration_days, which is above S3's limit of 36500 days: set object_lock.days (at most 36500), or a shorter lifecycle_rules.expiration_days."
+  }
 }
 
 variable "object_lock_exception" {
@@ -441,7 +449,7 @@ variable "object_lock_exception" {
   default     = null
 
   validation {
-    condition     = var.object_lock_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.object_lock_exception))
+    condition     = var.object_lock_exception == null || can(regex(module.patterns.exception_reason, var.object_lock_exception))
     error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
   }
   validation {
@@ -464,7 +472,7 @@ variable "reader_role_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    condition     = alltrue([for arn in var.reader_role_arns : can(regex(module.patterns.arn.iam_role, arn))])
     error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME), not role names."
   }
 }
@@ -487,7 +495,7 @@ variable "kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "-")))
+    condition     = var.kms_key_arn == null || can(regex(module.patterns.arn.kms_key, coalesce(var.kms_key_arn, "-")))
     error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID, e.g. aws_kms_key.exports.arn), not an alias or key id; or null to create the keys."
   }
 
@@ -590,7 +598,7 @@ variable "cluster_arn" {
   default     = null
 
   validation {
-    condition     = var.cluster_arn == null || can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}$", coalesce(var.cluster_arn, "-")))
+    condition     = var.cluster_arn == null || can(regex(module.patterns.arn.ecs_cluster, coalesce(var.cluster_arn, "-")))
     error_message = "cluster_arn must be an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), not a cluster name; or null to create one."
   }
 }
@@ -650,7 +658,7 @@ variable "alarm_topic_arn" {
   default     = null
 
   validation {
-    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.alarm_topic_arn, "-")))
+    condition     = var.alarm_topic_arn == null || can(regex(module.patterns.arn.sns_topic, coalesce(var.alarm_topic_arn, "-")))
     error_message = "alarm_topic_arn must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), or null to create one."
   }
 }
@@ -713,7 +721,7 @@ variable "task_role_arn" {
   default     = null
 
   validation {
-    condition     = var.task_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.task_role_arn, "-")))
+    condition     = var.task_role_arn == null || can(regex(module.patterns.arn.iam_role, coalesce(var.task_role_arn, "-")))
     error_message = "task_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
   }
 
@@ -747,7 +755,7 @@ variable "execution_role_arn" {
   default     = null
 
   validation {
-    condition     = var.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.execution_role_arn, "-")))
+    condition     = var.execution_role_arn == null || can(regex(module.patterns.arn.iam_role, coalesce(var.execution_role_arn, "-")))
     error_message = "execution_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not a role name; or null to create the role."
   }
 
@@ -792,7 +800,7 @@ variable "permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.permissions_boundary_arn, "-")))
+    condition     = var.permissions_boundary_arn == null || can(regex(module.patterns.arn.iam_managed_policy, coalesce(var.permissions_boundary_arn, "-")))
     error_message = "permissions_boundary_arn must be an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)."
   }
 }
@@ -864,7 +872,7 @@ variable "kms_key_administrator_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex(module.patterns.arn.iam_role_or_user, arn))])
     error_message = "kms_key_administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
   }
 }

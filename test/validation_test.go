@@ -24,14 +24,37 @@ import (
 // with a mocked provider, in one process.
 func TestRootInputValidation(t *testing.T) {
 	t.Parallel()
-	dir := copyToTemp(t, ".")
+	runTerraformTests(t, ".", "test/terraform")
+}
+
+// TestPartnerInputValidation runs
+// modules/replication-destination/tests/validation.tftest.hcl: the partner
+// calls that module alone, so it validates its own inputs, and every mistake
+// fails the plan on that input alone.
+func TestPartnerInputValidation(t *testing.T) {
+	t.Parallel()
+	runTerraformTests(t, "modules/replication-destination", "tests")
+}
+
+// runTerraformTests runs `terraform test` in a copy of module with the test
+// files in testDir (relative to the module) and requires every run block to
+// pass.
+func runTerraformTests(t *testing.T, module, testDir string) {
+	t.Helper()
+	dir := copyToTemp(t, module)
 	opts := tfOptions(t, dir, nil)
 	terraform.Init(t, opts)
-	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-test-directory=test/terraform", "-no-color")
+	out, err := terraform.RunTerraformCommandE(t, opts, "test", "-test-directory="+testDir, "-no-color")
 	require.NoError(t, err, "terraform test:\n%s", out)
 	// Every case ran: a run block that Terraform skipped proves nothing.
-	runs := regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, filepath.Join(dir, "test", "terraform", "validation.tftest.hcl")), -1)
-	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", len(runs)))
+	files, err := filepath.Glob(filepath.Join(dir, testDir, "*.tftest.hcl"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no %s/*.tftest.hcl in %s", testDir, module)
+	runs := 0
+	for _, f := range files {
+		runs += len(regexp.MustCompile(`(?m)^run "`).FindAllIndex(readFile(t, f), -1))
+	}
+	require.Contains(t, out, fmt.Sprintf("Success! %d passed, 0 failed.", runs))
 }
 
 // TestCallerSeesOneErrorAtTheirBlock plans a caller's configuration, as a

@@ -1,4 +1,9 @@
-# Inputs of an internal module: the calling module validates what users give.
+# Inputs of a building block of the root module and of
+# modules/replication-destination, the modules callers use: they validate
+# every value a caller gives, once, where the caller wrote it (their
+# variables.tf), and compute the rest. So these inputs declare types
+# only; a check here would report a caller's mistake a second time, inside
+# .terraform/modules (test/patterns_test.go keeps every condition in one place).
 
 variable "bucket_name" {
   description = "Name of the bucket."
@@ -67,11 +72,6 @@ variable "lifecycle_rules" {
     noncurrent_version_expiration_days = number
   })
   nullable = false
-
-  validation {
-    condition     = var.lifecycle_rules.prefix == "" || endswith(var.lifecycle_rules.prefix, "/")
-    error_message = "lifecycle_rules.prefix must be empty or end with '/'."
-  }
 }
 
 variable "access_logging" {

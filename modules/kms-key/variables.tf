@@ -1,23 +1,20 @@
+# Inputs of a building block of the root module and of
+# modules/replication-destination, the modules callers use: they validate
+# every value a caller gives, once, where the caller wrote it (their
+# variables.tf), and compute the rest. So these inputs declare types
+# only; a check here would report a caller's mistake a second time, inside
+# .terraform/modules (test/patterns_test.go keeps every condition in one place).
+
 variable "alias" {
   description = "Alias of the key, without the `alias/` prefix."
   type        = string
   nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "aws/")
-    error_message = "alias must be 1-250 characters of A-Z, a-z, 0-9, '/', '_' and '-', and must not start with 'aws/'."
-  }
 }
 
 variable "description" {
   description = "What the key protects (shown in the KMS console)."
   type        = string
   nullable    = false
-
-  validation {
-    condition     = length(var.description) > 0 && length(var.description) <= 8192
-    error_message = "description must be 1-8192 characters."
-  }
 }
 
 variable "deletion_window_days" {
@@ -25,11 +22,6 @@ variable "deletion_window_days" {
   type        = number
   default     = 30
   nullable    = false
-
-  validation {
-    condition     = var.deletion_window_days >= 7 && var.deletion_window_days <= 30
-    error_message = "deletion_window_days must be between 7 and 30."
-  }
 }
 
 variable "policy_documents" {
@@ -37,11 +29,6 @@ variable "policy_documents" {
   type        = list(string)
   default     = []
   nullable    = false
-
-  validation {
-    condition     = alltrue([for d in var.policy_documents : can(jsondecode(d))])
-    error_message = "policy_documents must be JSON IAM policy documents."
-  }
 }
 
 variable "tags" {
@@ -56,9 +43,4 @@ variable "administrator_arns" {
   type        = list(string)
   default     = []
   nullable    = false
-
-  validation {
-    condition     = alltrue([for arn in var.administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
-    error_message = "administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
-  }
 }

@@ -5,6 +5,12 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
+# The input patterns the validations in variables.tf match against, shared
+# with the root module: one regex per kind of ARN and name.
+module "patterns" {
+  source = "../patterns"
+}
+
 locals {
   bucket_arn     = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket_name}"
   s3_via_service = "s3.${data.aws_region.current.name}.amazonaws.com"

@@ -4,7 +4,7 @@ variable "bucket_name" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !can(regex("\\.\\.|^xn--|-s3alias$|--ol-s3$", var.bucket_name))
+    condition     = can(regex(module.patterns.bucket_name, var.bucket_name)) && !can(regex(module.patterns.bucket_name_reserved, var.bucket_name))
     error_message = "bucket_name must be a valid S3 bucket name: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit."
   }
 }
@@ -16,7 +16,7 @@ variable "prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.prefix))
+    condition     = can(regex(module.patterns.key_prefix, var.prefix))
     error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
   }
 }
@@ -27,7 +27,7 @@ variable "source_account_id" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
+    condition     = can(regex(module.patterns.account_id, var.source_account_id))
     error_message = "source_account_id must be a 12-digit AWS account id."
   }
 }
@@ -38,7 +38,7 @@ variable "source_replication_role_arn" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.source_replication_role_arn))
+    condition     = can(regex(module.patterns.arn.iam_role, var.source_replication_role_arn))
     error_message = "source_replication_role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)."
   }
 }
@@ -50,7 +50,7 @@ variable "reader_role_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    condition     = alltrue([for arn in var.reader_role_arns : can(regex(module.patterns.arn.iam_role, arn))])
     error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME)."
   }
 }
@@ -105,7 +105,7 @@ variable "object_lock_exception" {
   default     = null
 
   validation {
-    condition     = var.object_lock_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.object_lock_exception))
+    condition     = var.object_lock_exception == null || can(regex(module.patterns.exception_reason, var.object_lock_exception))
     error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
   }
   validation {
@@ -135,7 +135,7 @@ variable "kms_key_administrator_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex(module.patterns.arn.iam_role_or_user, arn))])
     error_message = "kms_key_administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
   }
 }
@@ -155,7 +155,7 @@ variable "access_logging_exception" {
   default     = null
 
   validation {
-    condition     = var.access_logging_exception == null || can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{20,256}$", var.access_logging_exception))
+    condition     = var.access_logging_exception == null || can(regex(module.patterns.exception_reason, var.access_logging_exception))
     error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
   }
   validation {

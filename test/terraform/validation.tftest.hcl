@@ -565,6 +565,24 @@ run "object_lock_days_past_s3_limit" {
   expect_failures = [var.object_lock]
 }
 
+# Without days the lock lasts as long as the lifecycle keeps a run, and S3
+# refuses a retention above 36500 days (once modules/export-task's check).
+run "object_lock_days_from_lifecycle_past_s3_limit" {
+  command = plan
+  variables {
+    lifecycle_rules = { expiration_days = 36501 }
+  }
+  expect_failures = [var.object_lock]
+}
+
+run "valid_object_lock_days_set_with_long_lifecycle" {
+  command = plan
+  variables {
+    lifecycle_rules = { expiration_days = 40000 }
+    object_lock     = { days = 36500 }
+  }
+}
+
 run "object_lock_exception_too_vague" {
   command = plan
   variables {
