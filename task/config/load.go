@@ -195,7 +195,7 @@ func defineFlags(fs *flag.FlagSet, c *Config, compression, partMiB *string, rowG
 	fs.StringVar(&c.Format, "format", env(EnvFormat, FormatCustom), "archive format: custom (streamed), directory or parquet ("+EnvFormat+")")
 	fs.StringVar(compression, "compression", env(EnvCompression, ""), "zstd[:1-19] (by the task), gzip[:0-9] (by pg_dump) or none; default zstd:3, gzip:1 for directory ("+EnvCompression+")")
 	fs.IntVar(&c.Jobs, "jobs", envInt(EnvJobs, DefaultJobs), "parallel jobs (tables read at once), directory and parquet formats ("+EnvJobs+")")
-	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: a row group ends at this many MiB of text; each job holds one, compressed, so memory is about 64 MiB + jobs × (this + 40 MiB) ("+EnvParquetRowGroup+")")
+	fs.Int64Var(rowGroupMiB, "parquet-row-group-mib", int64(envInt(EnvParquetRowGroup, DefaultParquetRowGroupMiB)), "parquet: a row group ends at this many MiB of text; each job holds one, compressed, so peak memory is about 64 MiB + jobs × max(this, half this + 30 MiB) ("+EnvParquetRowGroup+")")
 	fs.Int64Var(fileMiB, "parquet-file-mib", int64(envInt(EnvParquetFileSize, DefaultParquetFileMiB)), "parquet: a table's files are split past this size ("+EnvParquetFileSize+")")
 	fs.Int64Var(splitMiB, "parquet-split-mib", int64(envInt(EnvParquetSplit, DefaultParquetSplitMiB)), "parquet: a table this large, and larger than total ÷ jobs, is read by every job at once in block ranges of its heap (PostgreSQL 14+); 0 never splits ("+EnvParquetSplit+")")
 	fs.StringVar(&c.ScratchDir, "scratch-dir", env(EnvScratchDir, DefaultScratchDir), "scratch volume for directory format ("+EnvScratchDir+")")

@@ -57,7 +57,7 @@ func validate(c *Config, p *problems) {
 			p.add(EnvJobs+" (--jobs)", fmt.Sprintf("%d is out of range", c.Jobs), "use 1-64, about the task's vCPU count")
 		}
 		if c.ParquetRowGroup < MiB || c.ParquetRowGroup > 1024*MiB {
-			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; memory is about 64 MiB + jobs × (this + 40 MiB)")
+			p.add(EnvParquetRowGroup+" (--parquet-row-group-mib)", fmt.Sprintf("%d MiB is out of range", c.ParquetRowGroup/MiB), "use 1-1024; peak memory is about 64 MiB + jobs × max(this, half this + 30 MiB)")
 		}
 		if c.ParquetSplit < 0 {
 			p.add(EnvParquetSplit+" (--parquet-split-mib)", fmt.Sprintf("%d MiB is negative", c.ParquetSplit/MiB), "use 0 (never split a table) or a size in MiB, e.g. 256")

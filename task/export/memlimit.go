@@ -8,23 +8,41 @@ import (
 )
 
 // runtimeBytes is what the program needs besides the tables being written:
-// the runtime, the SDK, pgx, logging.
+// the runtime, the SDK, pgx, logging, and the binary's own pages.
 const runtimeBytes = 64 << 20
 
-// parquetMemoryLimit sets the garbage collector's soft memory limit to what
-// a Parquet export holds at most: per job, one table's row group and
-// batches and its upload's parts in flight. Go's collector otherwise lets
-// the heap grow to twice what is live before it collects, so RSS would be
-// about twice the working set. A limit set by the operator (GOMEMLIMIT) is
-// left alone. It returns the limit in force.
-func parquetMemoryLimit(opts parquet.Options, jobs, uploadConcurrency int, partSize int64) int64 {
+// programBytes is the part of runtimeBytes outside the collector's reach:
+// the binary's code and data pages in RSS. Measured: peak RSS was the soft
+// limit plus 29-36 MiB (docs/profile.md); 48 MiB leaves a margin.
+const programBytes = 48 << 20
+
+// ParquetBudget is the peak RSS the docs promise a Parquet export at most:
+// runtimeBytes plus one row group per job (192 MiB with --jobs 2 and the
+// defaults).
+func ParquetBudget(rowGroupBytes int64, jobs int) int64 {
+	return runtimeBytes + int64(jobs)*rowGroupBytes
+}
+
+// parquetMemoryLimit sets the garbage collector's soft memory limit so that
+// a Parquet export's RSS stays within ParquetBudget: the budget less
+// programBytes. Go's collector otherwise lets the heap grow to twice what
+// is live before it collects (RSS was 293 MiB with --jobs 2 where at most
+// 187 MiB was live). When what the jobs hold (per job: its row group,
+// batches and page buffers, parquet.HeldBytes, and its upload's parts in
+// flight) needs more than that, as with --compression none or large
+// --part-size-mib, the limit is what they need, so the collector does not
+// run without pause. A limit set by the operator (GOMEMLIMIT) is left
+// alone. It returns the limit in force and a function that puts the
+// previous limit back.
+func parquetMemoryLimit(opts parquet.Options, jobs, uploadConcurrency int, partSize int64) (int64, func()) {
 	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 {
-		return cur
+		return cur, func() {}
 	}
 	perJob := parquet.HeldBytes(opts) + int64(uploadConcurrency+1)*partSize
-	limit := runtimeBytes + int64(jobs)*perJob
-	debug.SetMemoryLimit(limit)
-	return limit
+	need := runtimeBytes - programBytes + int64(jobs)*perJob
+	limit := max(ParquetBudget(opts.RowGroupBytes, jobs)-programBytes, need)
+	prev := debug.SetMemoryLimit(limit)
+	return limit, func() { debug.SetMemoryLimit(prev) }
 }
 
 // streamRuntimeBytes is what a streamed custom export needs besides its

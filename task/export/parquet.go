@@ -56,10 +56,19 @@ func (r *run) exportParquet(ctx context.Context) ([]manifest.Object, string, err
 		return nil, "", err
 	}
 	uploadConcurrency := max(1, r.cfg.Concurrency/r.cfg.Jobs)
+	// A Parquet file ends after the row group that takes it past
+	// --parquet-file-mib, so its parts are sized for that, not for the
+	// database: 5 MiB, where a 500 GiB database's archive needs 114 MiB
+	// and Jobs uploads would hold (concurrency+1) of them each.
+	partSize := r.cfg.PartSize
+	if partSize == 0 {
+		partSize = s3upload.ObjectPartSize(2 * (r.cfg.ParquetFileSize + r.cfg.ParquetRowGroup))
+	}
 	p := &parquetRun{run: r, snap: snap, dirs: tableDirs(tables),
-		up: s3upload.New(r.d.S3, r.cfg.Bucket, r.cfg.KMSKeyID, r.partSize, uploadConcurrency)}
-	limit := parquetMemoryLimit(p.writerOptions(), r.cfg.Jobs, uploadConcurrency, r.partSize)
-	r.log.WithFields(logrus.Fields{"event": "memory_limit", "bytes": limit}).Info("garbage collector's soft memory limit (GOMEMLIMIT overrides it)")
+		up: s3upload.New(r.d.S3, r.cfg.Bucket, r.cfg.KMSKeyID, partSize, uploadConcurrency)}
+	limit, restoreLimit := parquetMemoryLimit(p.writerOptions(), r.cfg.Jobs, uploadConcurrency, partSize)
+	defer restoreLimit()
+	r.log.WithFields(logrus.Fields{"event": "memory_limit", "bytes": limit, "part_size_bytes": partSize}).Info("garbage collector's soft memory limit (GOMEMLIMIT overrides it)")
 	results, err := p.readAll(ctx, tables)
 	if err != nil {
 		return nil, "", err

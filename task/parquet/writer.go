@@ -55,14 +55,39 @@ type File struct {
 // maxBatchBytes bounds a batch: rows are parsed into Arrow columns a batch
 // at a time and handed to the encoder while the next batch is parsed, so
 // reading and encoding overlap and only a few batches are ever in Arrow
-// form, whatever the row-group size.
-const maxBatchBytes = 4 << 20
+// form, whatever the row-group size. 1 MiB is a few thousand rows, enough
+// that the per-batch cost does not show; 4 MiB batches held 28 MiB with
+// --jobs 2 (docs/profile.md).
+const maxBatchBytes = 1 << 20
+
+// dataPageBytes is the Parquet data page size. arrow-go keeps, for every
+// column of the row group being written, the page being encoded, its
+// uncompressed copy and its compressed copy, so memory grows with the
+// table's width times this size: at arrow-go's default (1 MiB) a 13-column
+// table held about 40 MiB per job in page buffers alone. The dictionary of
+// a text column is capped at the same size (arrow-go's default ties the
+// two): its hash table held 12 MiB at the 1 MiB default, and a column with
+// more distinct values than that falls back to plain pages either way.
+// Readers need no larger pages (Spark and DuckDB read a column chunk page
+// by page); the files came out within 1% of the size (docs/profile.md).
+const dataPageBytes = 256 << 10
+
+// pageBufferBytes is what the column writers of one row group hold besides
+// its finished pages: three page buffers of dataPageBytes per column; 12 MiB
+// covers 16 columns (the bench's widest table has 13).
+const pageBufferBytes = 12 << 20
 
 // HeldBytes is about the most one Writer holds: a row group, encoded and
-// compressed (at most its text size), and the batches in Arrow form (the
-// one being parsed, one queued, one being encoded).
+// compressed (with compression, at most half its text: a quarter measured
+// on text, numbers and JSON, and the buffer it grows in doubles; without,
+// its text size), the batches in Arrow form (the one being parsed, one
+// queued, one being encoded), and the column writers' page buffers.
 func HeldBytes(opts Options) int64 {
-	return opts.RowGroupBytes + 3*min(opts.RowGroupBytes, maxBatchBytes)
+	group := opts.RowGroupBytes
+	if opts.Codec != compress.Codecs.Uncompressed {
+		group /= 2
+	}
+	return group + 3*min(opts.RowGroupBytes, maxBatchBytes) + pageBufferBytes
 }
 
 // Writer writes one table's rows as one or more Parquet files. Append
@@ -167,6 +192,8 @@ func NewWriter(cols []Column, opts Options, newSink func(index int) (Sink, error
 		parquet.WithCreatedBy(opts.CreatedBy),
 		parquet.WithStats(true),
 		parquet.WithDictionaryDefault(false),
+		parquet.WithDataPageSize(dataPageBytes),
+		parquet.WithDictionaryPageSizeLimit(dataPageBytes),
 	}
 	// Dictionary encoding pays for text (statuses, names, repeated JSON);
 	// numbers, times, UUIDs and DECIMALs are mostly distinct, and hashing

@@ -27,3 +27,16 @@ func PartSize(dbSize int64) int64 {
 	size = (size + mib - 1) / mib * mib // whole MiB
 	return min(max(size, DefaultPartSize), MaxPartSize)
 }
+
+// ObjectPartSize chooses a part size for one object of at most maxBytes
+// (a Parquet file, which ends after the row group that takes it past
+// --parquet-file-mib): the smallest part S3 allows unless the object needs
+// larger ones to fit in targetParts. Unlike PartSize it does not grow with
+// the database, so the parts in flight, (concurrency+1) × part size per
+// upload, stay 15 MiB at concurrency 2 whatever the database's size.
+func ObjectPartSize(maxBytes int64) int64 {
+	const mib = int64(1) << 20
+	size := (maxBytes + targetParts - 1) / targetParts
+	size = (size + mib - 1) / mib * mib // whole MiB
+	return min(max(size, MinPartSize), MaxPartSize)
+}

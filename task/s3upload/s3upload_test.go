@@ -17,23 +17,33 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
+// PartSize grows with the database (its archive can be twice its size);
+// ObjectPartSize with one object's bound (a Parquet file). Both keep the
+// object within MaxParts.
 func TestPartSize(t *testing.T) {
 	const gib = int64(1) << 30
 	for _, tt := range []struct {
-		db   int64
-		want int64
+		name   string
+		size   func(int64) int64
+		in     int64
+		object int64 // the largest object the parts must carry
+		want   int64
 	}{
-		{0, DefaultPartSize},
-		{1 * gib, DefaultPartSize},
-		{500 * gib, 114 << 20},
-		{40000 * gib, MaxPartSize},
+		{"PartSize", PartSize, 0, 0, DefaultPartSize},
+		{"PartSize", PartSize, 1 * gib, 2 * gib, DefaultPartSize},
+		{"PartSize", PartSize, 500 * gib, 1000 * gib, 114 << 20},
+		{"PartSize", PartSize, 40000 * gib, 0, MaxPartSize},
+		{"ObjectPartSize", ObjectPartSize, 0, 0, MinPartSize},
+		{"ObjectPartSize", ObjectPartSize, 2 * (gib + 64<<20), 2 * (gib + 64<<20), MinPartSize}, // a Parquet file at the defaults, twice over
+		{"ObjectPartSize", ObjectPartSize, 100 * gib, 100 * gib, 12 << 20},
+		{"ObjectPartSize", ObjectPartSize, 100000 * gib, 0, MaxPartSize},
 	} {
-		got := PartSize(tt.db)
+		got := tt.size(tt.in)
 		if got != tt.want {
-			t.Errorf("PartSize(%d GiB) = %d MiB, want %d MiB", tt.db/gib, got>>20, tt.want>>20)
+			t.Errorf("%s(%d MiB) = %d MiB, want %d MiB", tt.name, tt.in>>20, got>>20, tt.want>>20)
 		}
-		if tt.db <= 20000*gib && (2*tt.db+got-1)/got > MaxParts {
-			t.Errorf("PartSize(%d GiB): an archive of twice the database needs more than %d parts", tt.db/gib, MaxParts)
+		if (tt.object+got-1)/got > MaxParts {
+			t.Errorf("%s(%d MiB): %d MiB needs more than %d parts", tt.name, tt.in>>20, tt.object>>20, MaxParts)
 		}
 	}
 }
