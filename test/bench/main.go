@@ -78,7 +78,7 @@ func configFromEnv() (Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg.Root, cfg.BinDir = root, filepath.Join(root, "bench", ".bin")
+	cfg.Root, cfg.BinDir = root, filepath.Join(root, "test", "bench", ".bin")
 	return cfg, nil
 }
 
