@@ -424,7 +424,7 @@ func podmanEnv(t *testing.T) []string {
 	t.Helper()
 	root := testenv.RepoRoot(t)
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"CONTAINERS_CONF=" + filepath.Join(root, "image", "containers.conf")}
+		"CONTAINERS_CONF=" + filepath.Join(root, "task", "image", "containers.conf")}
 }
 
 // podmanCode runs podman and returns its combined output and exit code.
