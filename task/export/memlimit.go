@@ -31,18 +31,11 @@ func ParquetBudget(rowGroupBytes int64, jobs int) int64 {
 // batches and page buffers, parquet.HeldBytes, and its upload's parts in
 // flight) needs more than that, as with --compression none or large
 // --part-size-mib, the limit is what they need, so the collector does not
-// run without pause. A limit set by the operator (GOMEMLIMIT) is left
-// alone. It returns the limit in force and a function that puts the
-// previous limit back.
+// run without pause. See setSoftMemoryLimit for GOMEMLIMIT and the result.
 func parquetMemoryLimit(opts parquet.Options, jobs, uploadConcurrency int, partSize int64) (int64, func()) {
-	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 {
-		return cur, func() {}
-	}
 	perJob := parquet.HeldBytes(opts) + int64(uploadConcurrency+1)*partSize
 	need := runtimeBytes - programBytes + int64(jobs)*perJob
-	limit := max(ParquetBudget(opts.RowGroupBytes, jobs)-programBytes, need)
-	prev := debug.SetMemoryLimit(limit)
-	return limit, func() { debug.SetMemoryLimit(prev) }
+	return setSoftMemoryLimit(max(ParquetBudget(opts.RowGroupBytes, jobs)-programBytes, need))
 }
 
 // streamRuntimeBytes is what a streamed custom export needs besides its
@@ -55,15 +48,21 @@ const streamRuntimeBytes = 32 << 20
 // allowance. Without it the collector lets the heap reach about twice the
 // live parts before collecting (119 MiB peak RSS measured at 8 MiB parts,
 // docs/benchmarks.md). The limit grows with the part size, so the rule that
-// keeps 500 GiB under 10,000 parts never makes the collector thrash. A limit
-// set by the operator (GOMEMLIMIT) is left alone. It returns the limit in
-// force and a function that puts the previous limit back, so an export that
-// runs after this one in the same process (tests) starts from the same state.
+// keeps 500 GiB under 10,000 parts never makes the collector thrash. See
+// setSoftMemoryLimit for GOMEMLIMIT and the result.
 func streamMemoryLimit(uploadConcurrency int, partSize int64) (int64, func()) {
+	return setSoftMemoryLimit(streamRuntimeBytes + int64(uploadConcurrency+1)*partSize)
+}
+
+// setSoftMemoryLimit sets the garbage collector's soft memory limit to limit,
+// unless the operator set one (GOMEMLIMIT), which is left alone. It returns
+// the limit in force and a function that puts the previous limit back, so an
+// export that runs after this one in the same process (tests) starts from the
+// same state.
+func setSoftMemoryLimit(limit int64) (int64, func()) {
 	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 {
 		return cur, func() {}
 	}
-	limit := streamRuntimeBytes + int64(uploadConcurrency+1)*partSize
 	prev := debug.SetMemoryLimit(limit)
 	return limit, func() { debug.SetMemoryLimit(prev) }
 }
