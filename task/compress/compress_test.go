@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 func TestZstdRoundTripAndErrorPassThrough(t *testing.T) {
@@ -16,9 +18,7 @@ func TestZstdRoundTripAndErrorPassThrough(t *testing.T) {
 	for _, program := range []string{"zstd", "no-such-zstd-program"} {
 		t.Run(program, func(t *testing.T) {
 			if program == "zstd" {
-				if testing.Short() {
-					t.Skip("-short (make test-unit): needs the zstd program; make test runs it")
-				}
+				testenv.SkipShort(t, "the zstd program")
 				if _, err := exec.LookPath(program); err != nil {
 					t.Fatalf("the zstd program is needed (as in the image): %v", err)
 				}

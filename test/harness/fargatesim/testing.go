@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
 )
 
 var (
@@ -38,11 +40,9 @@ func Check() error {
 // namespaces must not pass these tests by not running them.
 func RequireT(tb testing.TB) {
 	tb.Helper()
-	if testing.Short() {
-		// The fast lane (make test-unit) needs Go only; namespaces, root
-		// and util-linux are make test's.
-		tb.Skip("-short (make test-unit): needs Linux namespaces, root and util-linux; make test runs it")
-	}
+	// The fast lane (make test-unit) needs Go only; namespaces, root and
+	// util-linux are make test's.
+	testenv.SkipShort(tb, "Linux namespaces, root and util-linux")
 	if err := Check(); err != nil {
 		tb.Fatalf("the Fargate simulation is unavailable on this machine, so this test cannot check the container contract: %v", err)
 	}
