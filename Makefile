@@ -107,6 +107,8 @@ image-test: ## build the image with podman, check its promises, run permissions-
 demo: build ## export a sample database to a local S3 (moto), restore it, compare
 	go run ./test/demo -binary $(BIN)
 
+SHARED_CHECKS_COPY := modules/replication-destination/variables.tf
+
 # The benchmark (docs/benchmarks.md): database size in GB, runs per contender,
 # and the second size for the memory rows (0 skips it).
 BENCH_SCALE      ?= 1
@@ -137,7 +139,9 @@ lint: scan ## gofmt, go vet, terraform fmt -check, terraform validate on every m
 		terraform -chdir=$$d validate -no-color; \
 	done
 
-docs: ## regenerate the inputs/outputs tables: docs/reference.md (root module) and each submodule's README (terraform-docs, a Go tool in test/tools/go.mod)
+docs: ## copy the root's shared input checks into the partner's module (test/sharedchecks), regenerate the inputs/outputs tables: docs/reference.md (root module) and each submodule's README (terraform-docs, a Go tool in test/tools/go.mod)
+	go run ./test/sharedchecks/cmd/sharedchecks
+	@echo "docs: $(SHARED_CHECKS_COPY)"
 	go tool -modfile=test/tools/go.mod terraform-docs markdown table --lockfile=false --output-file docs/reference.md --output-mode inject . >/dev/null
 	@echo "docs: docs/reference.md"
 	@set -e; for d in $(wildcard modules/*); do \

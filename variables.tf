@@ -4,7 +4,11 @@
 # this module calls (modules/export-bucket, export-task, schedule, kms-bucket,
 # kms-key) are its building blocks: they check nothing again. Every regex of
 # an ARN or a name is in modules/patterns, shared with
-# modules/replication-destination (test/patterns_test.go).
+# modules/replication-destination (test/patterns_test.go). Where the partner's
+# module takes the same input (reader_role_arns, kms_key_administrator_arns,
+# object_lock.mode, object_lock_exception, access_logging_exception), its
+# checks are copies of these, written by `make docs` (test/sharedchecks):
+# edit them here and run it.
 
 variable "create" {
   description = "Whether to create anything. False plans no resource (every output null), for an environment that must not export: a caller's `count` on the module block does the same, and this flag keeps the block and its outputs' addresses."

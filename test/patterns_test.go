@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/advana-export/terraform-aws-advana-export/test/harness/testenv"
+	"github.com/advana-export/terraform-aws-advana-export/test/sharedchecks"
 )
 
 // patternSource is the one place an ARN regex may be written: the outputs of
@@ -29,26 +30,13 @@ const patternSource = "modules/patterns"
 var buildingBlocks = []string{"export-bucket", "export-task", "schedule", "kms-bucket", "kms-key"}
 
 // partnerModule is called alone, by the partner in their account, so it
-// validates its own inputs. The conditions below are the root module's too,
-// word for word: the same input (an exception's reason, reader roles, key
-// administrators, the Object Lock mode) with the same rule, whose regex is in
-// modules/patterns. Terraform leaves no way to write such a binding once: a
-// condition must refer to its own variable, and a module or local computed
-// from the variable cannot be referred to instead (Terraform 1.11: "Error:
-// Cycle: module.chk.var.v (expand), module.chk.output.ok (expand), var.y
-// (validation)"). So they are the one exception, and must stay identical in
-// both files: a change to one copy fails here until the other follows.
-const partnerModule = "modules/replication-destination/variables.tf"
-
-var sharedWithPartner = []string{
-	`alltrue([for arn in var.reader_role_arns : can(regex(module.patterns.arn.iam_role, arn))])`,
-	`alltrue([for arn in var.kms_key_administrator_arns : can(regex(module.patterns.arn.iam_role_or_user, arn))])`,
-	`var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))`,
-	`var.object_lock_exception == null || can(regex(module.patterns.exception_reason, var.object_lock_exception))`,
-	`var.object_lock_exception == null || var.object_lock == null`,
-	`var.access_logging_exception == null || can(regex(module.patterns.exception_reason, var.access_logging_exception))`,
-	`var.access_logging_exception == null || var.access_logging == null`,
-}
+// validates its own inputs. Where it takes an input the root takes too
+// (reader roles, key administrators, the Object Lock mode, the exceptions'
+// reasons), its checks are the root's, copied by `make docs`
+// (test/sharedchecks, which fails when a copy is stale) under
+// sharedchecks.Marker: Terraform gives no way to write such a check once and
+// still fail at the caller's own block (see test/sharedchecks).
+const partnerModule = sharedchecks.Partner
 
 // TestValidationsWrittenOnce: every input check is written in one place (#24).
 // No validation condition appears in two variable files, no module the root
@@ -66,7 +54,7 @@ func TestValidationsWrittenOnce(t *testing.T) {
 			if filepath.Base(f.path) != "variables.tf" {
 				continue
 			}
-			for _, c := range conditions(f) {
+			for _, c := range conditions(f, false) {
 				count++
 				if !contains(where[c], f.rel) {
 					where[c] = append(where[c], f.rel)
@@ -74,9 +62,10 @@ func TestValidationsWrittenOnce(t *testing.T) {
 			}
 		}
 		require.Greater(t, count, 50, "found too few validation conditions: is the parse right?")
-		for _, c := range sharedWithPartner {
-			assert.Equal(t, []string{partnerModule, "variables.tf"}, where[c], "a condition the root and the partner's module share changed in one of them: change both the same way, or drop it from sharedWithPartner\n  %s", c)
-			delete(where, c)
+		copies := copiedConditions(t, root)
+		require.NotEmpty(t, copies, "no validation in %s is under sharedchecks.Marker: is the parse right?", partnerModule)
+		for _, c := range copies {
+			assert.Equal(t, []string{"variables.tf"}, where[c], "a copied condition of %s must be the root's only source\n  %s", partnerModule, c)
 		}
 		for c, in := range where {
 			assert.Len(t, in, 1, "validation condition written in %d variable files, %v: keep it in the module the caller calls, with its regex in %s\n  %s", len(in), in, patternSource, c)
@@ -87,7 +76,7 @@ func TestValidationsWrittenOnce(t *testing.T) {
 		for _, m := range buildingBlocks {
 			rel := filepath.Join("modules", m, "variables.tf")
 			f := parsedFile(t, root, rel)
-			assert.Empty(t, conditions(f), "%s re-checks what its caller validated: move the check to the caller's variable (variables.tf at the root), with a run in test/terraform/validation.tftest.hcl", rel)
+			assert.Empty(t, append(conditions(f, false), conditions(f, true)...), "%s re-checks what its caller validated: move the check to the caller's variable (variables.tf at the root), with a run in test/terraform/validation.tftest.hcl", rel)
 		}
 	})
 
@@ -178,7 +167,10 @@ func parsedFile(t *testing.T, root, rel string) tfFile {
 
 // conditions returns the source text of every variable validation's
 // condition in f, with whitespace runs made one space.
-func conditions(f tfFile) []string {
+// conditions returns the validation conditions of f's variables; with
+// copies false it leaves out those under sharedchecks.Marker (written by
+// make docs from the root's), with copies true it returns only those.
+func conditions(f tfFile, copies bool) []string {
 	var out []string
 	for _, v := range f.body.Blocks {
 		if v.Type != "variable" {
@@ -188,6 +180,10 @@ func conditions(f tfFile) []string {
 			if b.Type != "validation" {
 				continue
 			}
+			before := strings.TrimRight(string(f.src[:b.Range().Start.Byte]), " \t\n")
+			if strings.HasSuffix(before, sharedchecks.Marker) != copies {
+				continue
+			}
 			if a, ok := b.Body.Attributes["condition"]; ok {
 				r := a.Expr.Range()
 				out = append(out, strings.Join(strings.Fields(string(f.src[r.Start.Byte:r.End.Byte])), " "))
@@ -195,6 +191,12 @@ func conditions(f tfFile) []string {
 		}
 	}
 	return out
+}
+
+// copiedConditions are the partner module's conditions make docs copied.
+func copiedConditions(t *testing.T, root string) []string {
+	t.Helper()
+	return conditions(parsedFile(t, root, partnerModule), true)
 }
 
 type literal struct {

@@ -49,9 +49,10 @@ variable "reader_role_arns" {
   default     = []
   nullable    = false
 
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = alltrue([for arn in var.reader_role_arns : can(regex(module.patterns.arn.iam_role, arn))])
-    error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME)."
+    error_message = "reader_role_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/NAME), not role names."
   }
 }
 
@@ -90,12 +91,13 @@ variable "object_lock" {
   default = {}
 
   validation {
-    condition     = var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))
-    error_message = "object_lock.mode must be GOVERNANCE (who holds s3:BypassGovernanceRetention may still delete) or COMPLIANCE (nobody may, not even the account root, until retention ends)."
-  }
-  validation {
     condition     = var.object_lock == null || try(var.object_lock.days >= 1 && var.object_lock.days <= 36500 && floor(var.object_lock.days) == var.object_lock.days, false)
     error_message = "object_lock.days must be a whole number of days from 1 to 36500 (S3's limit)."
+  }
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
+  validation {
+    condition     = var.object_lock == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.object_lock.mode, ""))
+    error_message = "object_lock.mode must be GOVERNANCE (who holds s3:BypassGovernanceRetention may still delete) or COMPLIANCE (nobody may, not even the account root, until retention ends)."
   }
 }
 
@@ -104,10 +106,12 @@ variable "object_lock_exception" {
   type        = string
   default     = null
 
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = var.object_lock_exception == null || can(regex(module.patterns.exception_reason, var.object_lock_exception))
     error_message = "object_lock_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what protects committed exports instead, e.g. \"AWS Backup vault lock on plan exports-daily\"."
   }
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = var.object_lock_exception == null || var.object_lock == null
     error_message = "object_lock_exception is set but Object Lock is on: remove the exception, or set object_lock = null."
@@ -134,6 +138,7 @@ variable "kms_key_administrator_arns" {
   default     = []
   nullable    = false
 
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = alltrue([for arn in var.kms_key_administrator_arns : can(regex(module.patterns.arn.iam_role_or_user, arn))])
     error_message = "kms_key_administrator_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/NAME)."
@@ -154,10 +159,12 @@ variable "access_logging_exception" {
   type        = string
   default     = null
 
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = var.access_logging_exception == null || can(regex(module.patterns.exception_reason, var.access_logging_exception))
     error_message = "access_logging_exception must be 20-256 characters a tag value allows (letters, digits, spaces and _ . : / = + - @): say what records access instead, e.g. \"CloudTrail S3 data events on trail org-trail\"."
   }
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
     condition     = var.access_logging_exception == null || var.access_logging == null
     error_message = "access_logging_exception is set but access_logging is on: remove the exception, or set access_logging = null."
