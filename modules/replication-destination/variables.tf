@@ -15,9 +15,10 @@ variable "prefix" {
   default     = "exports"
   nullable    = false
 
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
   validation {
-    condition     = can(regex(module.patterns.key_prefix, var.prefix))
-    error_message = "prefix must be one or more path segments of safe S3 key characters, with no leading, trailing or double slash."
+    condition     = can(regex(module.patterns.key_prefix, var.prefix)) && !contains([for s in split("/", var.prefix) : contains([".", ".."], s)], true)
+    error_message = "prefix must be one or more '/'-separated segments of A-Z, a-z, 0-9 and !_.*'()- with no leading, trailing or double slash and no \".\" or \"..\" segment, e.g. \"exports\" or \"milmove/exports\"."
   }
 }
 
@@ -130,6 +131,12 @@ variable "tags" {
   type        = map(string)
   default     = {}
   nullable    = false
+
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
+  validation {
+    condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "tags keys must be 1-128 characters and not start with aws: (AWS reserves it), values at most 256 characters."
+  }
 }
 
 variable "kms_key_administrator_arns" {
@@ -152,6 +159,12 @@ variable "access_logging" {
     target_prefix = optional(string, "s3-access/")
   })
   default = null
+
+  # Copied from the root module's variables.tf by `make docs` (test/sharedchecks): edit it there.
+  validation {
+    condition     = var.access_logging == null || can(regex(module.patterns.bucket_name, try(var.access_logging.target_bucket, "")))
+    error_message = "access_logging.target_bucket must be a bucket name (e.g. \"my-access-logs\"), not an ARN."
+  }
 }
 
 variable "access_logging_exception" {

@@ -1,6 +1,7 @@
 // Package sharedchecks copies the root module's checks of the inputs the
 // partner's module takes too (reader roles, key administrators, the Object
-// Lock mode, the exceptions' reasons) into
+// Lock mode, the exceptions' reasons, the key prefix, the access log bucket,
+// tags) into
 // modules/replication-destination/variables.tf, so each such check is
 // written once, in the root's variables.tf, and `make docs` writes the copy
 // (test/sharedchecks/cmd/sharedchecks).
@@ -55,6 +56,9 @@ var Shared = []Input{
 	{"object_lock", "object_lock.mode"},
 	{"object_lock_exception", "object_lock_exception"},
 	{"access_logging_exception", "access_logging_exception"},
+	{"access_logging", "access_logging.target_bucket"},
+	{"prefix", "prefix"},
+	{"tags", "tags"},
 }
 
 // Update rewrites the partner's file in repo from the root's; with check,
@@ -114,6 +118,9 @@ func Generate(shared []Input, rootSrc, partnerSrc []byte) ([]byte, error) {
 				to.Body().RemoveBlock(v)
 			}
 		}
+		if !hasValidation(to.Body()) && !endsWithBlankLine(to.Body()) {
+			to.Body().AppendNewline() // the blank line between a variable's arguments and its checks
+		}
 		for _, v := range copies {
 			to.Body().AppendUnstructuredTokens(hclwrite.Tokens{
 				{Type: hclsyntax.TokenComment, Bytes: []byte(Marker + "\n")},
@@ -130,6 +137,19 @@ func Generate(shared []Input, rootSrc, partnerSrc []byte) ([]byte, error) {
 // IsCopy says whether a validation block sits under Marker.
 func IsCopy(b *hclwrite.Block) bool {
 	return strings.Contains(string(b.BuildTokens(nil).Bytes()), Marker)
+}
+
+func hasValidation(body *hclwrite.Body) bool {
+	for _, b := range body.Blocks() {
+		if b.Type() == "validation" {
+			return true
+		}
+	}
+	return false
+}
+
+func endsWithBlankLine(body *hclwrite.Body) bool {
+	return strings.HasSuffix(strings.TrimRight(string(body.BuildTokens(nil).Bytes()), " \t"), "\n\n")
 }
 
 func variable(body *hclwrite.Body, name string) *hclwrite.Block {

@@ -59,7 +59,7 @@ func TestGenerateKeepsThePartnersOwnChecks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(partner), string(out), "the committed file is the generated one")
 	assert.Contains(t, string(out), `error_message = "object_lock.days must be a whole number of days from 1 to 36500 (S3's limit)."`)
-	assert.Equal(t, 7, strings.Count(string(out), Marker), "one marker per copied validation")
+	assert.Equal(t, 10, strings.Count(string(out), Marker), "one marker per copied validation")
 
 	again, err := Generate(Shared, root, out)
 	require.NoError(t, err)

@@ -81,6 +81,30 @@ run "prefix_with_leading_slash" {
   expect_failures = [var.prefix]
 }
 
+run "prefix_with_dot_segment" {
+  command = plan
+  variables {
+    prefix = "exports/../other"
+  }
+  expect_failures = [var.prefix]
+}
+
+run "tags_reserved_aws_prefix" {
+  command = plan
+  variables {
+    tags = { "aws:owner" = "me" }
+  }
+  expect_failures = [var.tags]
+}
+
+run "access_logging_target_is_an_arn" {
+  command = plan
+  variables {
+    access_logging = { target_bucket = "arn:aws:s3:::advana-access-logs" }
+  }
+  expect_failures = [var.access_logging]
+}
+
 run "source_account_id_not_12_digits" {
   command = plan
   variables {
