@@ -157,7 +157,7 @@ $(TRIVY):
 
 # Terraform (root module, submodules, examples) and the Dockerfile; the Go
 # sources, test data and Terraform working directories are not configuration.
-TRIVY_SKIP := --skip-dirs '**/.terraform' --skip-dirs bench --skip-dirs internal --skip-dirs task --skip-dirs cmd --skip-dirs test --skip-dirs tools
+TRIVY_SKIP := --skip-dirs '**/.terraform' --skip-dirs task --skip-dirs test --skip-dirs planreview
 
 TRIVY_FLAGS := --skip-check-update --skip-version-check --cache-dir bin/.trivy-cache --exit-code 1
 

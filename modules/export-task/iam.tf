@@ -64,7 +64,6 @@ data "aws_iam_policy_document" "execution" {
     actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
     # Streams are named per task at run time (PREFIX/CONTAINER/TASK_ID), so
     # the wildcard is the stream part only, inside this one log group.
-    #trivy:ignore:AVD-AWS-0057
     resources = ["${local.log_group_arn}:log-stream:*"]
   }
 
@@ -119,7 +118,6 @@ data "aws_iam_policy_document" "task" {
     actions = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectTagging"]
     # Object keys carry the date and run id (docs/contract.md), so the
     # wildcard is the key below the export prefix of this one bucket.
-    #trivy:ignore:AVD-AWS-0057
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }
 
@@ -143,7 +141,6 @@ data "aws_iam_policy_document" "task" {
   statement {
     sid     = "RemoveFailedRuns"
     actions = ["s3:DeleteObjectVersion"]
-    #trivy:ignore:AVD-AWS-0057
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }
 
@@ -172,7 +169,6 @@ data "aws_iam_policy_document" "task" {
     content {
       sid     = "LockCommittedRuns"
       actions = ["s3:PutObjectLegalHold", "s3:PutObjectRetention"]
-      #trivy:ignore:AVD-AWS-0057
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
@@ -184,7 +180,6 @@ data "aws_iam_policy_document" "task" {
     content {
       sid     = "ReadReplicationStatus"
       actions = ["s3:GetObject"]
-      #trivy:ignore:AVD-AWS-0057
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
