@@ -21,19 +21,24 @@ import "strings"
 // reaches, and dropping it drops the whole tree.
 func CleanOrder(list string) string {
 	lines := strings.SplitAfter(list, "\n")
-	attached := map[string]bool{}
+	var attached []string // "SCHEMA INDEX OWNER" of every INDEX ATTACH entry
 	for _, l := range lines {
-		if f := tocFields(l); len(f) >= 7 && f[3] == "INDEX" && f[4] == "ATTACH" {
-			attached[f[5]+" "+f[6]] = true
+		if e, ok := parseTOCLine(l); ok && e.kind == tocIndexAttach {
+			attached = append(attached, e.rest)
 		}
 	}
+	if len(attached) == 0 {
+		return list
+	}
 	isAttached := func(l string) bool {
-		f := tocFields(l)
-		switch {
-		case len(f) >= 7 && f[3] == "INDEX" && f[4] != "ATTACH":
-			return attached[f[4]+" "+f[5]]
-		case len(f) >= 8 && f[3] == "CONSTRAINT":
-			return attached[f[4]+" "+f[6]]
+		e, ok := parseTOCLine(l)
+		if !ok {
+			return false
+		}
+		for _, a := range attached {
+			if e.kind == tocIndex && e.rest == a || e.kind == tocConstraint && constraintOf(e.rest, a) {
+				return true
+			}
 		}
 		return false
 	}
@@ -43,16 +48,13 @@ func CleanOrder(list string) string {
 			moved = append(moved, l)
 		}
 	}
-	if len(moved) == 0 {
-		return list
-	}
 	var out strings.Builder
 	placed := false
 	for _, l := range lines {
 		if isAttached(l) {
 			continue
 		}
-		if f := tocFields(l); !placed && len(f) >= 4 && (f[3] == "INDEX" || f[3] == "CONSTRAINT") {
+		if e, ok := parseTOCLine(l); ok && !placed && (e.kind == tocIndex || e.kind == tocConstraint) {
 			for _, m := range moved {
 				out.WriteString(m)
 			}
@@ -63,11 +65,71 @@ func CleanOrder(list string) string {
 	return out.String()
 }
 
-// tocFields splits one entry of pg_restore --list ("ID; CATALOG OID DESC
-// SCHEMA TAG OWNER"); comments and blank lines give nothing.
-func tocFields(line string) []string {
+type tocKind int
+
+const (
+	tocOther tocKind = iota
+	tocIndex
+	tocConstraint
+	tocIndexAttach
+)
+
+// tocEntry is one line of pg_restore --list: "ID; TABLEOID OID DESC SCHEMA
+// TAG OWNER", where DESC, SCHEMA, TAG and OWNER may all hold spaces (names
+// are printed unquoted), so rest keeps "SCHEMA TAG OWNER" whole.
+type tocEntry struct {
+	kind tocKind
+	rest string
+}
+
+// parseTOCLine reads the kinds CleanOrder needs. The catalog each entry
+// names tells them apart where the words could not: an index is in
+// pg_class (1259), a key or unique constraint in pg_constraint (2606), and
+// an INDEX ATTACH entry in none (0), so a schema named "ATTACH" is no
+// attach entry.
+func parseTOCLine(line string) (tocEntry, bool) {
 	if strings.HasPrefix(line, ";") {
-		return nil
+		return tocEntry{}, false
 	}
-	return strings.Fields(line)
+	_, after, ok := strings.Cut(strings.TrimRight(line, "\n"), "; ")
+	if !ok {
+		return tocEntry{}, false
+	}
+	f := strings.SplitN(after, " ", 3)
+	if len(f) < 3 {
+		return tocEntry{}, false
+	}
+	catalog, desc := f[0], f[2]
+	for _, k := range []struct {
+		catalog, prefix string
+		kind            tocKind
+	}{
+		{"0", "INDEX ATTACH ", tocIndexAttach},
+		{"1259", "INDEX ", tocIndex},
+		{"2606", "CONSTRAINT ", tocConstraint},
+	} {
+		if catalog == k.catalog && strings.HasPrefix(desc, k.prefix) {
+			return tocEntry{kind: k.kind, rest: desc[len(k.prefix):]}, true
+		}
+	}
+	return tocEntry{kind: tocOther}, true
+}
+
+// constraintOf says whether a constraint entry ("SCHEMA TABLE NAME OWNER")
+// is the one an INDEX ATTACH entry ("SCHEMA NAME OWNER") names: a key's
+// index has the constraint's name. With spaces in names the split is not
+// known, so every split of the attach entry into SCHEMA and "NAME OWNER" is
+// tried, with a table name between them.
+func constraintOf(constraint, attach string) bool {
+	for i := 0; i < len(attach); i++ {
+		if attach[i] != ' ' {
+			continue
+		}
+		schema, nameOwner := attach[:i], attach[i+1:]
+		if len(constraint) > len(schema)+len(nameOwner)+2 &&
+			strings.HasPrefix(constraint, schema+" ") && strings.HasSuffix(constraint, " "+nameOwner) {
+			return true
+		}
+	}
+	return false
 }

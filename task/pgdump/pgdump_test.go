@@ -168,6 +168,42 @@ func TestCleanOrder(t *testing.T) {
 	if got := CleanOrder(list); got != want {
 		t.Errorf("CleanOrder:\n%s\nwant:\n%s", got, want)
 	}
+	// pg_restore prints names unquoted: spaces in a schema, a table, a
+	// constraint or an index name (PostgreSQL 15's own list of such a
+	// database) must move the same entries, and only those.
+	spaced := `5; 2615 16384 SCHEMA - my schema postgres
+215; 1259 16385 TABLE my schema p t postgres
+216; 1259 16392 TABLE my schema p t a postgres
+3201; 0 0 TABLE ATTACH my schema p t a postgres
+3357; 0 16392 TABLE DATA my schema p t a postgres
+3206; 2606 16391 CONSTRAINT my schema p t u q postgres
+3209; 2606 16398 CONSTRAINT my schema p t a p t a_k_id_key postgres
+3204; 2606 16389 CONSTRAINT my schema p t p t_pkey postgres
+3211; 2606 16396 CONSTRAINT my schema p t a p t a_pkey postgres
+3202; 1259 16401 INDEX my schema my idx postgres
+3207; 1259 16402 INDEX my schema p t a_id_idx postgres
+3212; 0 0 INDEX ATTACH my schema p t a_id_idx postgres
+3213; 0 0 INDEX ATTACH my schema p t a_k_id_key postgres
+3214; 0 0 INDEX ATTACH my schema p t a_pkey postgres
+`
+	spacedWant := `5; 2615 16384 SCHEMA - my schema postgres
+215; 1259 16385 TABLE my schema p t postgres
+216; 1259 16392 TABLE my schema p t a postgres
+3201; 0 0 TABLE ATTACH my schema p t a postgres
+3357; 0 16392 TABLE DATA my schema p t a postgres
+3209; 2606 16398 CONSTRAINT my schema p t a p t a_k_id_key postgres
+3211; 2606 16396 CONSTRAINT my schema p t a p t a_pkey postgres
+3207; 1259 16402 INDEX my schema p t a_id_idx postgres
+3206; 2606 16391 CONSTRAINT my schema p t u q postgres
+3204; 2606 16389 CONSTRAINT my schema p t p t_pkey postgres
+3202; 1259 16401 INDEX my schema my idx postgres
+3212; 0 0 INDEX ATTACH my schema p t a_id_idx postgres
+3213; 0 0 INDEX ATTACH my schema p t a_k_id_key postgres
+3214; 0 0 INDEX ATTACH my schema p t a_pkey postgres
+`
+	if got := CleanOrder(spaced); got != spacedWant {
+		t.Errorf("CleanOrder with spaces in names:\n%s\nwant:\n%s", got, spacedWant)
+	}
 	noPartitions := strings.Join(strings.Split(list, "\n")[:9], "\n") + "\n"
 	if got := CleanOrder(noPartitions); got != noPartitions {
 		t.Errorf("CleanOrder changed a list without INDEX ATTACH:\n%s", got)

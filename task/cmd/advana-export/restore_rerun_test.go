@@ -23,7 +23,9 @@ import (
 // partitions' keys are attached to it), a partition that is partitioned in
 // turn, with an index of its own, a foreign key into the partitioned table, row-level
 // security with a policy, a trigger, large objects, a stored generated
-// column and a table with no columns (its row count is its data).
+// column and a table with no columns (its row count is its data); and
+// partitioned tables whose schema, table, key and index names hold spaces
+// (pg_restore --list prints them unquoted).
 const rerunSchema = `
 create schema app;
 create table app.events (id bigint, at date not null, body text, primary key (id, at)) partition by range (at);
@@ -51,6 +53,14 @@ insert into app.priced (id, net) select g, g * 10.5 from generate_series(1, 20) 
 create table app.tally ();
 insert into app.tally select from generate_series(1, 7);
 create view app.recent as select id, at from app.events where at >= date '2026-01-01';
+create table app."spaced parent" (id int, k text, body text, primary key (id, k), constraint "spaced unique" unique (k, id)) partition by list (k);
+create table app."spaced parent a" partition of app."spaced parent" for values in ('a');
+create index "spaced body" on app."spaced parent" (body);
+insert into app."spaced parent" select g, 'a', 'body ' || g from generate_series(1, 10) g;
+create schema "app two";
+create table "app two"."p t" (id int, k text, primary key (id, k)) partition by list (k);
+create table "app two"."p t a" partition of "app two"."p t" for values in ('a');
+create index "my idx" on "app two"."p t" (id);
 `
 
 // fingerprint describes a database as a DBA would compare two: every
@@ -92,11 +102,11 @@ func fingerprint(t *testing.T, db string) string {
 		}
 		parts = append(parts, out)
 	}
-	tables, err := pg.Query(ctx, db, `select relname from pg_class where relnamespace = 'app'::regnamespace and relkind = 'r' order by relname`)
+	tables, err := pg.Query(ctx, db, `select quote_ident(relname) from pg_class where relnamespace = 'app'::regnamespace and relkind = 'r' order by relname`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range strings.Fields(tables) {
+	for _, table := range strings.Split(strings.TrimSpace(tables), "\n") {
 		// As the superuser: row-level security never hides rows from it.
 		out, err := pg.Query(ctx, db, fmt.Sprintf(`select '%[1]s:' || count(*) || ':' || coalesce(md5(string_agg(r::text, E'\n' order by r::text)), '') from app.%[1]s r`, table))
 		if err != nil {
