@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind says which stage failed; main turns it into the exit code.
@@ -51,4 +52,19 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return KindStorage
+}
+
+// lockTableHint names the fix when the server's lock table ran out: every
+// format holds a lock on each table and partition it exports until the run
+// ends (pg_dump in its transaction, the Parquet reader in the snapshot's),
+// so a database of many tables or partitions can need more locks than
+// max_locks_per_transaction × max_connections. PostgreSQL says "out of
+// shared memory" and, through pg_dump only, hints at the setting.
+func lockTableHint(err error) error {
+	if !strings.Contains(err.Error(), "out of shared memory") {
+		return err
+	}
+	return fmt.Errorf("%w; the export holds a lock on every table and partition it exports at once, and the server's lock table "+
+		"(max_locks_per_transaction × max_connections) is smaller: raise max_locks_per_transaction "+
+		"(on RDS in the DB parameter group, then reboot)", err)
 }

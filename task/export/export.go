@@ -193,7 +193,10 @@ func (r *run) classify(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return &Error{Kind: KindInterrupted, Err: fmt.Errorf("interrupted: %w", err)}
 	}
-	if _, ok := err.(*Error); ok {
+	if e, ok := err.(*Error); ok {
+		if e.Kind == KindDump {
+			return &Error{Kind: e.Kind, Err: lockTableHint(e.Err)}
+		}
 		return err
 	}
 	return &Error{Kind: KindStorage, Err: err}

@@ -33,11 +33,12 @@ type Postgres struct {
 	// (for sslmode=verify-full); empty unless started with StartPostgresTLS.
 	CACert string
 
-	dir   string
-	caDir string
-	tls   *serverTLS
-	cmd   *exec.Cmd
-	done  chan error
+	dir      string
+	caDir    string
+	settings []string
+	tls      *serverTLS
+	cmd      *exec.Cmd
+	done     chan error
 }
 
 // PGBinDir returns the PostgreSQL binary directory: $PG_BIN_DIR if set,
@@ -56,6 +57,13 @@ func StartPostgres(ctx context.Context) (*Postgres, error) {
 	return startPostgres(ctx, false)
 }
 
+// StartPostgresWith is StartPostgres with server settings of the test's
+// own ("max_locks_per_transaction=10"), each passed as -c after the
+// defaults, so a setting here wins.
+func StartPostgresWith(ctx context.Context, settings ...string) (*Postgres, error) {
+	return startPostgres(ctx, false, settings...)
+}
+
 // StartPostgresTLS is StartPostgres with TLS on: the server presents a
 // certificate for its loopback address, signed by a CA of its own whose
 // certificate is at CACert, so clients can use sslmode=verify-full.
@@ -64,7 +72,7 @@ func StartPostgresTLS(ctx context.Context) (*Postgres, error) {
 	return startPostgres(ctx, true)
 }
 
-func startPostgres(ctx context.Context, withTLS bool) (*Postgres, error) {
+func startPostgres(ctx context.Context, withTLS bool, settings ...string) (*Postgres, error) {
 	bin := PGBinDir()
 	if _, err := os.Stat(filepath.Join(bin, "postgres")); err != nil {
 		return nil, fmt.Errorf("PostgreSQL server not found in %s (set PG_BIN_DIR or install postgresql-15; .ci/run does): %w", bin, err)
@@ -77,7 +85,7 @@ func startPostgres(ctx context.Context, withTLS bool) (*Postgres, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create postgres dir: %w", err)
 	}
-	p := &Postgres{BinDir: bin, Host: "127.0.0.1", User: "postgres", Password: randomHex(12), dir: dir}
+	p := &Postgres{BinDir: bin, Host: "127.0.0.1", User: "postgres", Password: randomHex(12), dir: dir, settings: settings}
 	if withTLS {
 		if p.tls, err = newServerTLS(p.Host); err != nil {
 			os.RemoveAll(dir)
@@ -150,6 +158,9 @@ func (p *Postgres) start(ctx context.Context, cred *syscall.Credential) error {
 	if p.tls != nil {
 		p.cmd.Args = append(p.cmd.Args, "-c", "ssl=on",
 			"-c", "ssl_cert_file="+filepath.Join(p.dir, "server.crt"), "-c", "ssl_key_file="+filepath.Join(p.dir, "server.key"))
+	}
+	for _, kv := range p.settings {
+		p.cmd.Args = append(p.cmd.Args, "-c", kv)
 	}
 	p.cmd.Stdout, p.cmd.Stderr = &logs, &logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
