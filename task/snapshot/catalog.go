@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -64,6 +65,17 @@ func (s *Snapshot) Tables(ctx context.Context, f Filter) ([]Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.ServerEncoding == "SQL_ASCII" {
+		// Names are stored unchecked too, and PostgreSQL refuses to send
+		// one that is not UTF-8 to a UTF8 session with an error that names
+		// no table. Read them byte for byte and name the one that is not
+		// (checkNames); the catalog queries below use the extended protocol
+		// only, which does not need UTF8 of pgx.
+		if _, err := s.conn.Exec(ctx, "SET client_encoding = 'SQL_ASCII'"); err != nil {
+			return nil, fmt.Errorf("read a SQL_ASCII database's names byte for byte: %w", err)
+		}
+		defer func() { _, _ = s.conn.Exec(ctx, "SET client_encoding = 'UTF8'") }()
+	}
 	rows, err := s.conn.Query(ctx, `
 SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
        CASE WHEN c.relkind = 'p'
@@ -95,6 +107,9 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	if err := s.columns(ctx, tables); err != nil {
+		return nil, err
+	}
+	if err := checkNames(tables); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(tables, func(i, j int) bool {
@@ -188,6 +203,26 @@ ORDER BY a.attrelid, a.attnum`, oids)
 		return fmt.Errorf("read columns: %w", err)
 	}
 	return s.primaryKeys(ctx, tables, index, oids)
+}
+
+// checkNames refuses a table or column name that is not UTF-8 (only a
+// SQL_ASCII database can hold one): Parquet's schema, the S3 keys and the
+// manifest must be UTF-8, and no rewriting of a name would be the partner's
+// name for it. The custom and directory formats carry such names as stored.
+func checkNames(tables []Table) error {
+	const fix = "Parquet column names, S3 keys and the manifest must be UTF-8: rename it (ALTER ... RENAME), " +
+		"leave the table out (--exclude-table), or export this database with --format custom or directory, which keep names as stored"
+	for _, t := range tables {
+		if !utf8.ValidString(t.Schema) || !utf8.ValidString(t.Name) {
+			return fmt.Errorf("table %+q is not named in UTF-8 (the database's encoding is SQL_ASCII): %s", t.Schema+"."+t.Name, fix)
+		}
+		for _, c := range t.Columns {
+			if !utf8.ValidString(c.Name) {
+				return fmt.Errorf("column %+q of table %+q is not named in UTF-8 (the database's encoding is SQL_ASCII): %s", c.Name, t.Schema+"."+t.Name, fix)
+			}
+		}
+	}
+	return nil
 }
 
 // primaryKeys fills each table's primary key columns, in the key's order.

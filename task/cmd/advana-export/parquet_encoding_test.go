@@ -52,3 +52,52 @@ func TestParquetTextNotUTF8FallsBackToBytes(t *testing.T) {
 		t.Errorf("read back %q", got)
 	}
 }
+
+// A SQL_ASCII database can name a table or a column in bytes that are not
+// UTF-8, which Parquet's schema, S3 keys and the manifest cannot carry. The
+// Parquet export refuses, naming the table or column and the ways out, and
+// leaves nothing behind; a table left out is no obstacle; the custom format
+// keeps such names as stored.
+func TestParquetNameNotUTF8(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const db = "sql_ascii_names"
+	if err := pg.Exec(ctx, "postgres", `CREATE DATABASE `+db+` ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Exec(ctx, db, "CREATE TABLE \"caf\xe9\" (id int); CREATE TABLE cols (id int, \"n\xe9\" text); CREATE TABLE fine (id int);"+
+		"INSERT INTO \"caf\xe9\" VALUES (1); INSERT INTO cols VALUES (1, 'x'); INSERT INTO fine VALUES (1), (2);"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, want string
+		args       []string
+		code       int
+	}{
+		{"parquet", "not named in UTF-8 (the database's encoding is SQL_ASCII): Parquet column names, S3 keys and the manifest must be UTF-8: rename it", []string{"--format", "parquet"}, exitDump},
+		{"parquet without the table", `column \"n\\xe9\" of table \"public.cols\" is not named in UTF-8`, []string{"--format", "parquet", "--exclude-table", "public.caf*"}, exitDump},
+		{"parquet without both", "", []string{"--format", "parquet", "--exclude-table", "public.caf*", "--exclude-table", "public.cols"}, 0},
+		{"custom", "", nil, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			bucket, keyARN := newTarget(t)
+			env := baseEnv(bucket, keyARN, moto.Endpoint)
+			env["PGDATABASE"] = db
+			r := runBinary(t, invocation{env: env, args: c.args})
+			// c.want as the JSON log line writes it.
+			if r.code != c.code || !strings.Contains(r.stdout, c.want) {
+				t.Fatalf("exit %d, want %d with %q:\n%s%s", r.code, c.code, c.want, r.stdout, r.stderr)
+			}
+			if c.code != 0 {
+				if keys := listKeys(t, bucket); len(keys) != 0 {
+					t.Fatalf("a refused export left %q", keys)
+				}
+				return
+			}
+			if _, m := findManifest(t, bucket); m.Format == "parquet" && (len(m.Tables) != 1 || m.Tables[0].Name != "fine" || m.Tables[0].Rows != 2) {
+				t.Fatalf("manifest tables %+v, want only public.fine with 2 rows", m.Tables)
+			}
+		})
+	}
+}
