@@ -15,16 +15,10 @@ import (
 // whose values are all UTF-8 stays STRING.
 func TestParquetTextNotUTF8FallsBackToBytes(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	const db = "sql_ascii"
-	if err := pg.Exec(ctx, "postgres", `CREATE DATABASE `+db+` ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`); err != nil {
-		t.Fatal(err)
-	}
-	if err := pg.Exec(ctx, db, `CREATE TABLE people (id int, name text, tags text[], note text);
+	sqlASCIIDatabase(t, db, `CREATE TABLE people (id int, name text, tags text[], note text);
 		INSERT INTO people SELECT g, 'name ' || g, ARRAY['a', 'b'], 'ok' FROM generate_series(1, 1000) g;
-		INSERT INTO people VALUES (1001, E'caf\xe9', ARRAY[E'\xff'], 'ok');`); err != nil {
-		t.Fatal(err)
-	}
+		INSERT INTO people VALUES (1001, E'caf\xe9', ARRAY[E'\xff'], 'ok');`)
 	bucket, keyARN := newTarget(t)
 	env := baseEnv(bucket, keyARN, moto.Endpoint)
 	env["PGDATABASE"] = db
@@ -60,15 +54,9 @@ func TestParquetTextNotUTF8FallsBackToBytes(t *testing.T) {
 // keeps such names as stored.
 func TestParquetNameNotUTF8(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	const db = "sql_ascii_names"
-	if err := pg.Exec(ctx, "postgres", `CREATE DATABASE `+db+` ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`); err != nil {
-		t.Fatal(err)
-	}
-	if err := pg.Exec(ctx, db, "CREATE TABLE \"caf\xe9\" (id int); CREATE TABLE cols (id int, \"n\xe9\" text); CREATE TABLE fine (id int);"+
-		"INSERT INTO \"caf\xe9\" VALUES (1); INSERT INTO cols VALUES (1, 'x'); INSERT INTO fine VALUES (1), (2);"); err != nil {
-		t.Fatal(err)
-	}
+	sqlASCIIDatabase(t, db, "CREATE TABLE \"caf\xe9\" (id int); CREATE TABLE cols (id int, \"n\xe9\" text); CREATE TABLE fine (id int);"+
+		"INSERT INTO \"caf\xe9\" VALUES (1); INSERT INTO cols VALUES (1, 'x'); INSERT INTO fine VALUES (1), (2);")
 	for _, c := range []struct {
 		name, want string
 		args       []string
@@ -99,5 +87,18 @@ func TestParquetNameNotUTF8(t *testing.T) {
 				t.Fatalf("manifest tables %+v, want only public.fine with 2 rows", m.Tables)
 			}
 		})
+	}
+}
+
+// sqlASCIIDatabase creates database db in SQL_ASCII, which stores bytes
+// unchecked, and runs script in it.
+func sqlASCIIDatabase(t *testing.T, db, script string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := pg.Exec(ctx, "postgres", `CREATE DATABASE `+db+` ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Exec(ctx, db, script); err != nil {
+		t.Fatal(err)
 	}
 }
