@@ -9,8 +9,8 @@
 //
 // Environment: BENCH_SCALE (database size in GB on disk, default 1),
 // BENCH_REPEAT (runs per contender, default 3), BENCH_MEM_SCALE (second
-// size for the memory rows, default 4; 0 skips it), BENCH_MEM_REPEAT
-// (default 1).
+// size for the memory and speed targets' rows on both data sets, default
+// 4; 0 skips it), BENCH_MEM_REPEAT (default 1).
 package main
 
 import (
