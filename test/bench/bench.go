@@ -50,6 +50,8 @@ type Bench struct {
 	kms    *httptest.Server // DescribeKey only (kms.go)
 	s3c    *s3.Client
 	dbSize int64
+	// appSize is the second data set's size (appdata.go).
+	appSize int64
 	// versions of the tools, for the report
 	pgDumpVersion, awsVersion string
 
@@ -95,18 +97,30 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	if err := b.load(ctx, 0, cfg.Scale, true); err != nil {
 		return nil, err
 	}
+	if b.appSize, err = b.loadApp(ctx, 0, cfg.Scale, true); err != nil {
+		return nil, err
+	}
 	res := &Results{Config: cfg, Machine: machine(), Started: time.Now().UTC()}
 	res.Machine.PgDump, res.Machine.AWSCLI = b.pgDumpVersion, b.awsVersion
 	res.Machine.LoadStart = loadStart
-	if res.Main, err = b.phase(ctx, cfg.Repeat, contenders(), true); err != nil {
+	mark := func(at string) { res.Machine.Loads = append(res.Machine.Loads, LoadMark{At: at, Load: loadAvg()}) }
+	mark("both data sets loaded")
+	// The second data set's rows run in the same rounds as the bench's.
+	all := append(contenders(), appContenders()...)
+	if res.Main, err = b.phase(ctx, cfg.Repeat, all, true); err != nil {
 		return nil, err
 	}
+	mark("first size measured")
 	if cfg.MemScale > cfg.Scale {
 		if err := b.load(ctx, cfg.Scale, cfg.MemScale, false); err != nil {
 			return nil, err
 		}
+		if b.appSize, err = b.loadApp(ctx, cfg.Scale, cfg.MemScale, false); err != nil {
+			return nil, err
+		}
+		mark("second size loaded")
 		var mem []Contender
-		for _, c := range contenders() {
+		for _, c := range all {
 			if c.Memory {
 				mem = append(mem, c)
 			}
@@ -114,10 +128,12 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		if res.Large, err = b.phase(ctx, cfg.MemRepeat, mem, false); err != nil {
 			return nil, err
 		}
+		mark("second size measured")
 	}
 	if err := b.loadOneTable(ctx, 2*cfg.Scale); err != nil {
 		return nil, err
 	}
+	mark("one big table loaded")
 	if res.OneTable, err = b.phase(ctx, cfg.Repeat, oneTableContenders(), false); err != nil {
 		return nil, err
 	}
@@ -175,18 +191,32 @@ func (b *Bench) load(ctx context.Context, fromGB, toGB float64, first bool) erro
 	if err := loadUnits(ctx, b.pg, database, from, to, workers); err != nil {
 		return err
 	}
-	if err := finishLoad(ctx, b.pg, database, first, workers); err != nil {
+	var keys []string
+	if first {
+		keys = keysSQL
+	}
+	if err := finishLoad(ctx, b.pg, database, keys, workers); err != nil {
 		return err
 	}
-	out, err := b.pg.Query(ctx, database, "select pg_database_size(current_database())")
-	if err != nil {
+	var err error
+	if b.dbSize, err = b.databaseSize(ctx, database); err != nil {
 		return err
-	}
-	if b.dbSize, err = strconv.ParseInt(out, 10, 64); err != nil {
-		return fmt.Errorf("database size %q: %w", out, err)
 	}
 	logf("database %s: %s on disk, loaded in %s", database, mb(b.dbSize), time.Since(start).Round(time.Second))
 	return nil
+}
+
+// databaseSize is pg_database_size of name.
+func (b *Bench) databaseSize(ctx context.Context, name string) (int64, error) {
+	out, err := b.pg.Query(ctx, name, "select pg_database_size(current_database())")
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(out, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("size of %s %q: %w", name, out, err)
+	}
+	return n, nil
 }
 
 func units(gb float64) int64 { return int64(math.Round(gb * unitsPerGB)) }
@@ -222,11 +252,8 @@ func (b *Bench) loadOneTable(ctx context.Context, gb float64) error {
 	if err := b.pg.Exec(ctx, oneTableDatabase, "drop table app.events, app.ledger, app.documents;\nalter table app.shipments add primary key (id);\nvacuum (freeze, analyze);\ncheckpoint;"); err != nil {
 		return err
 	}
-	if out, err = b.pg.Query(ctx, oneTableDatabase, "select pg_database_size(current_database())"); err != nil {
+	if b.dbSize, err = b.databaseSize(ctx, oneTableDatabase); err != nil {
 		return err
-	}
-	if b.dbSize, err = strconv.ParseInt(out, 10, 64); err != nil {
-		return fmt.Errorf("database size %q: %w", out, err)
 	}
 	logf("database %s: %s on disk, loaded in %s", oneTableDatabase, mb(b.dbSize), time.Since(start).Round(time.Second))
 	return nil

@@ -45,7 +45,11 @@ func TestSmoke(t *testing.T) {
 			}
 		}
 	}
-	check(res.Main, contenders())
+	all := append(contenders(), appContenders()...)
+	check(res.Main, all)
+	if res.Main.AppDBSize <= 0 {
+		t.Error("no size for the second data set")
+	}
 	for stream, up := range uploadAloneOf {
 		if r := res.Main.row(up); r == nil || r.Stats.Wall <= 0 {
 			t.Errorf("upload alone of %s: no result", stream)
@@ -63,18 +67,29 @@ func TestSmoke(t *testing.T) {
 		t.Fatal("the second size did not run")
 	}
 	var mem []Contender
-	for _, c := range contenders() {
+	for _, c := range all {
 		if c.Memory {
 			mem = append(mem, c)
 		}
 	}
 	check(res.Large, mem)
+	for _, up := range []string{"up-none", "app-up-none"} {
+		if r := res.Large.row(up); r == nil || r.Stats.Wall <= 0 {
+			t.Errorf("second size: %s has no result", up)
+		}
+	}
 	md, err := os.ReadFile(filepath.Join(out, "benchmarks.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(md), "## Targets") || !strings.Contains(string(md), "benchmarks.svg") {
-		t.Errorf("benchmarks.md lacks the targets or the chart link:\n%s", md)
+	for _, want := range []string{"## Targets", "benchmarks.svg", "## The second data set (app data)",
+		"Default at zstd's speed, app data", "Uncompressed (#23), app data", "Load average at each phase boundary"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("benchmarks.md lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(string(md), "| not run |") || strings.Contains(string(md), ": not run (") {
+		t.Errorf("benchmarks.md says a part did not run, though both sizes ran:\n%s", md)
 	}
 	svg, err := os.ReadFile(filepath.Join(out, "benchmarks.svg"))
 	if err != nil {

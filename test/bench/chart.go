@@ -17,7 +17,7 @@ var groupColour = map[string]string{
 // svgChart draws three horizontal bar panels — median wall time, MB/s of
 // the database and peak RSS — with one bar per contender of the main size.
 func (res *Results) svgChart() string {
-	rows := res.Main.Rows
+	rows := res.Main.benchRows()
 	const (
 		labelW = 330
 		panelW = 250

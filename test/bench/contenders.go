@@ -28,11 +28,23 @@ type Contender struct {
 	// Format is the archive the partner restores, if this row's archive is
 	// one the partner side is measured for.
 	Format string
-	// Memory marks the rows also run at the second, larger size.
+	// Memory marks the rows also run at the second, larger size: the
+	// memory targets' rows and the speed targets' (#23 item 1) at 4 GB.
 	Memory bool
 	// Database, when set, is the database the row exports instead of the
-	// bench's (the one-big-table phase).
+	// bench's (the second data set, the one-big-table phase).
 	Database string
+	// Dataset is "app" for the rows on the second data set (appdata.go).
+	Dataset string
+}
+
+// dbEnv points libpq at the row's own database, if it has one (after the
+// bench's environment: the last one wins).
+func (c Contender) dbEnv() []string {
+	if c.Database == "" {
+		return nil
+	}
+	return []string{"PGDATABASE=" + c.Database}
 }
 
 // Outcome is one run of a contender.
@@ -61,7 +73,7 @@ const (
 func contenders() []Contender {
 	return []Contender{
 		{ID: "raw-z0", Group: "raw pg_dump", Label: "pg_dump -Fc -Z0", Script: `pg_dump -Fc -Z0 --no-sync -f /dev/null`,
-			Probe: `pg_dump -Fc -Z0 | wc -c`},
+			Probe: `pg_dump -Fc -Z0 | wc -c`, Memory: true}, // the uncompressed target at both sizes
 		{ID: "raw-z1", Group: "raw pg_dump", Label: "pg_dump -Fc -Z1", Script: `pg_dump -Fc -Z1 --no-sync -f /dev/null`,
 			Probe: `pg_dump -Fc -Z1 | wc -c`, Memory: true},
 		{ID: "raw-z6", Group: "raw pg_dump", Label: "pg_dump -Fc (default -Z6)", Script: dumpFlags,
@@ -75,7 +87,7 @@ func contenders() []Contender {
 		{ID: "ae-gzip1", Group: "advana-export", Label: "advana-export --compression gzip:1", Flags: []string{"--compression", "gzip:1"},
 			Format: "custom gzip:1 (streamed)"},
 		{ID: "ae-none", Group: "advana-export", Label: "advana-export --compression none", Flags: []string{"--compression", "none"},
-			Format: "custom none (streamed)"},
+			Format: "custom none (streamed)", Memory: true},
 		{ID: "ae-dir2", Group: "advana-export", Label: "advana-export --format directory --jobs 2",
 			Flags: []string{"--format", "directory", "--jobs", "2"}, Format: "directory gzip:1"},
 		{ID: "ae-parquet2", Group: "advana-export", Label: "advana-export --format parquet --jobs 2",
@@ -87,6 +99,23 @@ func contenders() []Contender {
 		{ID: "aws-pipe", Group: "aws CLI", Label: "pg_dump -Z1 | aws s3 cp -",
 			Script: `pg_dump -Fc -Z1 | aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp - "s3://$BUCKET/$KEY" ` + sseFlags, Memory: true},
 	}
+}
+
+// appContenders are the rows issue #23 item 1 needs on the second data set,
+// at both sizes: the default export against pg_dump -Z0 | zstd -3, and the
+// uncompressed export against the raw dump (and its upload alone). They
+// run in the same rounds as the bench's rows, interleaved with them.
+func appContenders() []Contender {
+	var out []Contender
+	for _, c := range contenders() {
+		id, ok := map[string]string{"raw-z0": "app-z0", "raw-zstd3": "app-zstd3", "ae-default": "app-default", "ae-none": "app-none"}[c.ID]
+		if !ok {
+			continue
+		}
+		c.ID, c.Database, c.Dataset, c.Format, c.Memory = id, appDatabase, "app", "", true
+		out = append(out, c)
+	}
+	return out
 }
 
 // oneTableContenders is issue #23 item 3's phase: the database that is one
@@ -128,7 +157,7 @@ func (c Contender) command() string {
 func (b *Bench) runContender(ctx context.Context, c Contender, prefix string) (Outcome, error) {
 	switch c.Group {
 	case "raw pg_dump":
-		s, err := b.measure(ctx, nil, c.Script)
+		s, err := b.measure(ctx, c.dbEnv(), c.Script)
 		return Outcome{Sample: s, ArchiveBytes: b.probed[c.ID]}, err
 	case "advana-export":
 		return b.runAdvana(ctx, c, prefix)
@@ -143,10 +172,7 @@ func (b *Bench) runAdvana(ctx context.Context, c Contender, prefix string) (Outc
 		return Outcome{}, err
 	}
 	defer os.RemoveAll(scratch)
-	env := []string{"ADVANA_EXPORT_PREFIX=" + prefix, "ADVANA_EXPORT_SCRATCH_DIR=" + scratch}
-	if c.Database != "" {
-		env = append(env, "PGDATABASE="+c.Database) // after the bench's: the last one wins
-	}
+	env := append([]string{"ADVANA_EXPORT_PREFIX=" + prefix, "ADVANA_EXPORT_SCRATCH_DIR=" + scratch}, c.dbEnv()...)
 	s, err := b.measure(ctx, env, b.binary+" export "+shellJoin(c.Flags))
 	if err != nil {
 		return Outcome{}, err

@@ -65,11 +65,15 @@ create table app.documents (
 
 // keysSQL adds the primary keys after the load (faster than maintaining
 // them row by row), one statement per table so they build in parallel.
-var keysSQL = []string{
-	`alter table app.shipments add primary key (id)`,
-	`alter table app.events add primary key (id)`,
-	`alter table app.ledger add primary key (id)`,
-	`alter table app.documents add primary key (id)`,
+var keysSQL = primaryKeys("app", "shipments", "events", "ledger", "documents")
+
+// primaryKeys is one statement per table adding its primary key on id.
+func primaryKeys(schema string, tables ...string) []string {
+	out := make([]string, len(tables))
+	for i, t := range tables {
+		out[i] = fmt.Sprintf("alter table %s.%s add primary key (id)", schema, t)
+	}
+	return out
 }
 
 var words = []string{
@@ -184,11 +188,11 @@ func loadUnits(ctx context.Context, db Executor, database string, from, to int64
 	return parallel(ctx, db, database, scripts, workers)
 }
 
-// finishLoad builds the primary keys (first load only) and vacuums, so the
-// first dump does not pay for setting hint bits.
-func finishLoad(ctx context.Context, db Executor, database string, keys bool, workers int) error {
-	if keys {
-		if err := parallel(ctx, db, database, keysSQL, workers); err != nil {
+// finishLoad builds the primary keys (none after the first load) and
+// vacuums, so the first dump does not pay for setting hint bits.
+func finishLoad(ctx context.Context, db Executor, database string, keys []string, workers int) error {
+	if len(keys) > 0 {
+		if err := parallel(ctx, db, database, keys, workers); err != nil {
 			return err
 		}
 	}

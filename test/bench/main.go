@@ -1,15 +1,16 @@
 // Command bench is `make bench`: it measures advana-export against raw
 // pg_dump and the two usual alternatives (dump to a file then `aws s3 cp`,
-// and `pg_dump | aws s3 cp -`) on one generated database, with versitygw as
+// and `pg_dump | aws s3 cp -`) on a generated database, with versitygw as
 // a local S3 server that is not the bottleneck, then the partner's side
-// (download + pg_restore) for each archive format. It writes
+// (download + pg_restore) for each archive format. The speed targets' rows
+// also run on a second, text-heavy data set (appdata.go) in the same rounds. It writes
 // docs/benchmarks.md, docs/benchmarks.svg and test/bench/out/results.json, and
 // stops everything it started.
 //
 // Environment: BENCH_SCALE (database size in GB on disk, default 1),
 // BENCH_REPEAT (runs per contender, default 3), BENCH_MEM_SCALE (second
-// size for the memory rows, default 4; 0 skips it), BENCH_MEM_REPEAT
-// (default 1).
+// size for the memory and speed targets' rows on both data sets, default
+// 4; 0 skips it), BENCH_MEM_REPEAT (default 1).
 package main
 
 import (

@@ -12,9 +12,11 @@ import (
 
 // Phase is every contender measured on one size of the database.
 type Phase struct {
-	DBSize  int64        `json:"db_size_bytes"`
-	Rows    []Row        `json:"rows"`
-	Partner []PartnerRow `json:"partner,omitempty"`
+	DBSize int64 `json:"db_size_bytes"`
+	// AppDBSize is the second data set's size in this phase (appdata.go).
+	AppDBSize int64        `json:"app_db_size_bytes,omitempty"`
+	Rows      []Row        `json:"rows"`
+	Partner   []PartnerRow `json:"partner,omitempty"`
 }
 
 // Row is one contender's summary.
@@ -22,6 +24,7 @@ type Row struct {
 	ID           string          `json:"id"`
 	Label        string          `json:"label"`
 	Group        string          `json:"group"`
+	Dataset      string          `json:"dataset,omitempty"` // "app": the second data set
 	Command      string          `json:"command"`
 	ArchiveBytes int64           `json:"archive_bytes"`
 	Stats        Stats           `json:"stats"`
@@ -41,7 +44,15 @@ type PartnerRow struct {
 
 // uploadAloneOf names, for a streamed contender, the upload-alone row of
 // its archive: the overlap target compares the stream with it.
-var uploadAloneOf = map[string]string{"ae-default": "up-default", "ae-gzip1": "up-gzip1", "ae-none": "up-none"}
+var uploadAloneOf = map[string]string{"ae-default": "up-default", "ae-gzip1": "up-gzip1", "ae-none": "up-none", "app-none": "app-up-none"}
+
+// uploadAlone is the upload-alone row of a streamed contender, if this
+// phase measures it: every one in the phase with the partner side, and the
+// uncompressed ones (the uncompressed target's limit) in every phase.
+func uploadAlone(id string, partner bool) (string, bool) {
+	up, ok := uploadAloneOf[id]
+	return up, ok && (partner || strings.HasSuffix(id, "-none"))
+}
 
 // phase measures cs repeat times each, interleaved (round 1 of every
 // contender, then round 2, …). With partner set it also measures upload
@@ -49,12 +60,17 @@ var uploadAloneOf = map[string]string{"ae-default": "up-default", "ae-gzip1": "u
 func (b *Bench) phase(ctx context.Context, repeat int, cs []Contender, partner bool) (*Phase, error) {
 	name := fmt.Sprintf("%.0fMB", float64(b.dbSize)/1e6)
 	p := &Phase{DBSize: b.dbSize}
+	for _, c := range cs {
+		if c.Dataset == "app" {
+			p.AppDBSize = b.appSize
+		}
+	}
 	// Probes: the raw rows' archive sizes, and a warm cache for round 1.
 	for _, c := range cs {
 		if c.Probe == "" {
 			continue
 		}
-		s, err := b.measure(ctx, nil, c.Probe)
+		s, err := b.measure(ctx, c.dbEnv(), c.Probe)
 		if err != nil {
 			return nil, err
 		}
@@ -74,11 +90,11 @@ func (b *Bench) phase(ctx context.Context, repeat int, cs []Contender, partner b
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Label, err)
 			}
-			logf("  %-42s %6.2fs %5.0f MiB RSS %5.1f CPU s %5.1f server CPU s %s", c.Label, out.Wall.Seconds(),
+			logf("  %-3s %-42s %6.2fs %5.0f MiB RSS %5.1f CPU s %5.1f server CPU s %s", c.Dataset, c.Label, out.Wall.Seconds(),
 				float64(out.MaxRSSKiB)/1024, out.CPUSeconds, out.ServerCPU, mb(out.ArchiveBytes))
 			samples[c.ID] = append(samples[c.ID], out.Sample)
 			bytes[c.ID] = out.ArchiveBytes
-			if up, ok := uploadAloneOf[c.ID]; ok && partner {
+			if up, ok := uploadAlone(c.ID, partner); ok {
 				s, err := b.uploadAloneRound(ctx, c.ID, out.Archive, local, fmt.Sprintf("%s/%s/r%d", name, up, r))
 				if err != nil {
 					return nil, err
@@ -96,10 +112,14 @@ func (b *Bench) phase(ctx context.Context, repeat int, cs []Contender, partner b
 		}
 	}
 	for _, c := range cs {
-		p.Rows = append(p.Rows, row(c.ID, c.Label, c.Group, c.command(), bytes[c.ID], samples[c.ID]))
-		if up, ok := uploadAloneOf[c.ID]; ok && partner {
-			label := "upload alone of its archive (" + strings.TrimPrefix(c.ID, "ae-") + ")"
-			p.Rows = append(p.Rows, row(up, label, "upload alone", "s3upload.Uploader.Stream(file), the task's uploader", bytes[up], samples[up]))
+		r := row(c.ID, c.Label, c.Group, c.command(), bytes[c.ID], samples[c.ID])
+		r.Dataset = c.Dataset
+		p.Rows = append(p.Rows, r)
+		if up, ok := uploadAlone(c.ID, partner); ok {
+			label := "upload alone of its archive (" + strings.TrimPrefix(strings.TrimPrefix(c.ID, "ae-"), "app-") + ")"
+			u := row(up, label, "upload alone", "s3upload.Uploader.Stream(file), the task's uploader", bytes[up], samples[up])
+			u.Dataset = c.Dataset
+			p.Rows = append(p.Rows, u)
 		}
 	}
 	if partner {
@@ -110,6 +130,18 @@ func (b *Bench) phase(ctx context.Context, repeat int, cs []Contender, partner b
 		p.Partner = rows
 	}
 	return p, nil
+}
+
+// benchRows are the phase's rows on the bench's own data set (the second
+// data set's rows have their own table).
+func (p *Phase) benchRows() []Row {
+	var out []Row
+	for _, r := range p.Rows {
+		if r.Dataset == "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func row(id, label, group, command string, bytes int64, samples []Sample) Row {
