@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -42,16 +43,67 @@ type Reader struct {
 // core the process may use.
 func NewZstd(src io.Reader, level int) (*Reader, error) {
 	if path, err := exec.LookPath(Program); err == nil {
-		return newProgram(path, src, level)
+		return newProgram(path, src, func() error { return nil }, level)
 	}
 	return newGo(src, level)
 }
 
+// Pipe is a source that is already a pipe: the `zstd` program takes File as
+// its stdin, so the bytes never pass through this process. Done is called
+// once File has reached its end and says whether what came through it is
+// complete; an error there fails the stream as an error from an io.Reader
+// source would.
+type Pipe struct {
+	File *os.File
+	Done func() error
+}
+
+// NewZstdPipe is NewZstd for a source that is a pipe; the Reader owns File
+// and closes it by its end or by Close.
+func NewZstdPipe(src Pipe, level int) (*Reader, error) {
+	if path, err := exec.LookPath(Program); err == nil {
+		zr, err := newProgram(path, src.File, src.Done, level)
+		src.File.Close() // the program has its own copy; ours would keep the pipe open
+		return zr, err
+	}
+	zr, err := newGo(&doneReader{r: src.File, done: src.Done}, level)
+	if err != nil {
+		src.File.Close()
+		return nil, err
+	}
+	stop := zr.close
+	zr.close = func() { stop(); src.File.Close() } // the encoder stops reading: unblock the pipe's writer
+	return zr, nil
+}
+
+// doneReader turns src's io.EOF into the result of done.
+type doneReader struct {
+	r    *os.File
+	done func() error
+	once sync.Once
+	err  error
+}
+
+func (d *doneReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err == io.EOF {
+		d.once.Do(func() {
+			d.r.Close()
+			if d.err = d.done(); d.err == nil {
+				d.err = io.EOF
+			}
+		})
+		return n, d.err
+	}
+	return n, err
+}
+
 // newProgram pipes src through `zstd`. exec copies src into the program's
-// stdin; when src fails, the program sees an end of input and finishes a
-// frame, but Wait returns src's error, and Read returns that error in place
-// of io.EOF, so the upload is aborted, never completed.
-func newProgram(path string, src io.Reader, level int) (*Reader, error) {
+// stdin, or hands it over if it is a file; when src fails, the program sees
+// an end of input and finishes a frame, but Wait returns src's error (or
+// done does), and Read returns that error in place of io.EOF, so the
+// upload is aborted, never completed.
+func newProgram(path string, src io.Reader, done func() error, level int) (*Reader, error) {
 	cmd := exec.Command(path, "-q", "-c", "-"+strconv.Itoa(level), "-T"+strconv.Itoa(runtime.GOMAXPROCS(0)))
 	cmd.Stdin = src
 	out, err := cmd.StdoutPipe()
@@ -73,7 +125,9 @@ func newProgram(path string, src io.Reader, level int) (*Reader, error) {
 					err = fmt.Errorf("zstd: %w: %s", err, stderr.String())
 				}
 				waitErr = err
+				return
 			}
+			waitErr = done()
 		})
 		return waitErr
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -16,12 +17,18 @@ import (
 	"github.com/advana-export/terraform-aws-advana-export/task/compress"
 	"github.com/advana-export/terraform-aws-advana-export/task/manifest"
 	"github.com/advana-export/terraform-aws-advana-export/task/pgdump"
+	"github.com/advana-export/terraform-aws-advana-export/task/relay"
 	"github.com/advana-export/terraform-aws-advana-export/task/s3upload"
 )
 
 // streamCustom pipes pg_dump -Fc into one multipart upload, feeding the
 // same bytes to pg_restore --list. The upload is completed only after
 // pg_dump exited 0 and the archive verified.
+//
+// pg_dump's stdout goes through a relay (task/relay) into a pipe that the
+// `zstd` program reads, or the upload when pg_dump compresses: on Linux the
+// raw archive is spliced from pipe to pipe and tee'd into the verifier's
+// stdin, never copied through this process.
 func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Verification, string, error) {
 	limit, restoreLimit := streamMemoryLimit(r.cfg.Concurrency, r.partSize)
 	defer restoreLimit()
@@ -35,42 +42,61 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	if err != nil {
 		return nil, nil, "", fail(KindConfig, "%w", err)
 	}
-	wait := &waitTimer{r: dump.Stdout}
-	var stalled atomic.Bool
-	stopWatchdog := watchdog(r.cfg.StallTimeout, wait.idle, func() { stalled.Store(true); stopDump() })
-	defer stopWatchdog()
-	var src io.Reader = wait
 	var ver *pgdump.Verifier
+	var tee *os.File
 	if r.cfg.Verify {
 		if ver, err = r.tools.StartVerifier(dctx); err != nil {
 			stopDump()
+			dump.Stdout.Close()
 			_ = dump.Wait()
 			return nil, nil, "", fail(KindConfig, "%w", err)
 		}
-		src = io.TeeReader(src, ver)
+		tee = ver.Pipe()
 	}
-	dumped := &countingReader{r: src}
-	gate := &eofGate{r: dumped}
-	var toc pgdump.TOC
-	var dumpErr, verErr error
-	gate.atEOF = func() error {
-		dumpErr = dump.Wait()
+	out, rel, err := relay.Start(dump.Stdout, tee)
+	if err != nil {
+		stopDump()
+		dump.Stdout.Close()
+		_ = dump.Wait()
 		if ver != nil {
-			toc, verErr = ver.Finish()
+			_, _ = ver.Finish()
 		}
-		if dumpErr != nil {
+		return nil, nil, "", fail(KindConfig, "%w", err)
+	}
+	var stalled atomic.Bool
+	stopWatchdog := watchdog(r.cfg.StallTimeout, rel.Idle, func() { stalled.Store(true); stopDump() })
+	defer stopWatchdog()
+
+	// finish collects the relay, pg_dump and the verifier, once; the stream
+	// is complete only if it returns nil. It runs when the stream reaches
+	// its end, or after the upload stopped early.
+	var toc pgdump.TOC
+	var relayErr, dumpErr, verErr error
+	var once sync.Once
+	finish := func() error {
+		once.Do(func() {
+			relayErr = rel.Wait()
+			dumpErr = dump.Wait()
+			if ver != nil {
+				toc, verErr = ver.Finish()
+			}
+		})
+		switch {
+		case dumpErr != nil:
 			return dumpErr
+		case relayErr != nil:
+			return relayErr
 		}
 		return verErr
 	}
 
 	name := keySafe(r.cfg.DB.DBName) + ".dump"
-	var body io.Reader = gate
+	var body io.Reader = &eofGate{r: out, atEOF: finish}
 	var zr *compress.Reader
 	if r.cfg.Compression.Zstd() {
-		if zr, err = compress.NewZstd(gate, r.cfg.Compression.Level); err != nil {
+		if zr, err = compress.NewZstdPipe(compress.Pipe{File: out, Done: finish}, r.cfg.Compression.Level); err != nil {
 			stopDump()
-			_, _ = io.Copy(io.Discard, gate)
+			_ = finish()
 			return nil, nil, "", fail(KindConfig, "%w", err)
 		}
 		body = zr
@@ -78,26 +104,26 @@ func (r *run) streamCustom(ctx context.Context) ([]manifest.Object, *manifest.Ve
 	}
 	key := path.Join(r.prefix, name)
 	uploaded := &s3upload.Counter{}
-	stopProgress := r.progress(&dumped.n, uploaded, table)
+	stopProgress := r.progress(rel.Bytes, uploaded, table)
 	obj, upErr := r.up.Stream(ctx, key, body, uploaded)
 	stopProgress()
 	stopWatchdog()
 
 	// Collect every child before deciding anything, so none outlives the run.
-	// If the upload stopped early, stop pg_dump and read the gate to its end:
-	// that waits for pg_dump and the verifier (atEOF).
-	// producerDone: the stream reached pg_dump's end before the upload
+	// producerDone: the relay reached pg_dump's end before the upload
 	// stopped, so a dump or verify error is the cause, not a consequence.
-	producerDone := gate.finished()
+	// Otherwise stop pg_dump (and the verifier), and stop reading the
+	// relay's pipe, so that the relay ends whichever side it waits on.
+	producerDone := rel.Ended()
 	if !producerDone {
 		stopDump()
 	}
 	if zr != nil {
 		zr.Close()
+	} else {
+		out.Close()
 	}
-	if !gate.finished() {
-		_, _ = io.Copy(io.Discard, gate)
-	}
+	_ = finish()
 
 	switch {
 	case upErr == nil:
@@ -187,24 +213,12 @@ func trackTable(v *atomic.Value) func(string) {
 
 // progress logs, every ProgressInterval until stopped, how much pg_dump has
 // written, how much of it (compressed) the upload has taken, and the rate.
-func (r *run) progress(dumped *atomic.Int64, uploaded *s3upload.Counter, table *atomic.Value) (stop func()) {
+func (r *run) progress(dumped func() int64, uploaded *s3upload.Counter, table *atomic.Value) (stop func()) {
 	return r.everyInterval(func(elapsed time.Duration) {
-		n, up := dumped.Load(), uploaded.Bytes()
+		n, up := dumped(), uploaded.Bytes()
 		r.log.WithFields(logrus.Fields{
 			"event": "progress", "dump_bytes": n, "uploaded_bytes": up, "parts": up / r.partSize,
 			"mb_per_s": round2(mbps(n, elapsed.Seconds())), "table": table.Load(),
 		}).Info("dumping")
 	})
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }

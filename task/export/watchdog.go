@@ -2,9 +2,7 @@ package export
 
 import (
 	"fmt"
-	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/advana-export/terraform-aws-advana-export/task/config"
@@ -43,29 +41,6 @@ func watchdog(timeout time.Duration, idle func() time.Duration, onStall func()) 
 	}()
 	var once sync.Once
 	return func() { once.Do(func() { close(done); wg.Wait() }) }
-}
-
-// waitTimer wraps pg_dump's stdout and knows how long the current Read has
-// been waiting for pg_dump. Only that counts as a stall: when S3 is slow the
-// upload stops reading, and pg_dump waiting on a full pipe is not the
-// database's fault.
-type waitTimer struct {
-	r       io.Reader
-	waiting atomic.Int64 // unix nanos when the pending Read started, 0 if none
-}
-
-func (w *waitTimer) Read(p []byte) (int, error) {
-	w.waiting.Store(time.Now().UnixNano())
-	n, err := w.r.Read(p)
-	w.waiting.Store(0)
-	return n, err
-}
-
-func (w *waitTimer) idle() time.Duration {
-	if since := w.waiting.Load(); since != 0 {
-		return time.Since(time.Unix(0, since))
-	}
-	return 0
 }
 
 // growthTimer reports how long size() has not grown: the directory format's

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"os"
 	"os/exec"
 	"strconv"
 )
@@ -64,8 +64,9 @@ func (o Options) Args() []string {
 
 // Dump is a running pg_dump.
 type Dump struct {
-	// Stdout is the archive for the custom format; empty for directory.
-	Stdout io.Reader
+	// Stdout is the archive for the custom format (a pipe's read end, which
+	// a relay can splice(2) from); nil for directory. Wait closes it.
+	Stdout *os.File
 	cmd    *exec.Cmd
 	stderr *tailBuffer
 	onLine func(string)
@@ -81,14 +82,21 @@ func (t Tools) Start(ctx context.Context, env []string, o Options, progress func
 	}
 	d := &Dump{cmd: cmd, stderr: &tailBuffer{max: 8192}, onLine: progress}
 	cmd.Stderr = &lineWriter{tail: d.stderr, onLine: progress}
+	var w *os.File
 	if o.Format != "directory" {
-		out, err := cmd.StdoutPipe()
-		if err != nil {
+		if d.Stdout, w, err = os.Pipe(); err != nil {
 			return nil, fmt.Errorf("pg_dump stdout: %w", err)
 		}
-		d.Stdout = out
+		cmd.Stdout = w
 	}
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	if w != nil {
+		w.Close() // pg_dump has its own; ours would hide its end
+	}
+	if err != nil {
+		if d.Stdout != nil {
+			d.Stdout.Close()
+		}
 		return nil, fmt.Errorf("start pg_dump: %w", err)
 	}
 	return d, nil
@@ -97,7 +105,11 @@ func (t Tools) Start(ctx context.Context, env []string, o Options, progress func
 // Wait waits for pg_dump to exit; a non-zero exit becomes an error carrying
 // the end of pg_dump's stderr.
 func (d *Dump) Wait() error {
-	if err := d.cmd.Wait(); err != nil {
+	err := d.cmd.Wait()
+	if d.Stdout != nil {
+		d.Stdout.Close()
+	}
+	if err != nil {
 		return exitError("pg_dump", err, d.stderr.errorLines())
 	}
 	return nil

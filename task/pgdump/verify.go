@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"os"
 	"strings"
 	"sync"
 )
@@ -20,7 +20,7 @@ type TOC struct {
 // contents (at the start of the archive) and exits. Bytes after that are
 // dropped, so a slow or finished verifier never holds the upload back.
 type Verifier struct {
-	stdin  io.WriteCloser
+	stdin  *os.File
 	out    bytes.Buffer
 	stderr *tailBuffer
 	wait   func() error
@@ -37,15 +37,27 @@ func (t Tools) StartVerifier(ctx context.Context) (*Verifier, error) {
 	}
 	v := &Verifier{stderr: &tailBuffer{max: 4096}}
 	cmd.Stdout, cmd.Stderr = &v.out, v.stderr
-	if v.stdin, err = cmd.StdinPipe(); err != nil {
+	// A pipe of our own, not StdinPipe: its write end is a file, which a
+	// relay can tee(2) into (Pipe).
+	pr, pw, err := os.Pipe()
+	if err != nil {
 		return nil, fmt.Errorf("pg_restore stdin: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdin = pr
+	err = cmd.Start()
+	pr.Close()
+	if err != nil {
+		pw.Close()
 		return nil, fmt.Errorf("start pg_restore --list: %w", err)
 	}
-	v.wait = cmd.Wait
+	v.stdin, v.wait = pw, cmd.Wait
 	return v, nil
 }
+
+// Pipe is the write end of pg_restore's stdin, for a writer that bypasses
+// Write (a relay that tees into it). Write a byte stream either through
+// Write or through Pipe, not both; Finish closes it.
+func (v *Verifier) Pipe() *os.File { return v.stdin }
 
 // Write passes p to pg_restore until it has stopped reading.
 func (v *Verifier) Write(p []byte) (int, error) {

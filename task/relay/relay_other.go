@@ -1,0 +1,5 @@
+//go:build !linux
+
+package relay
+
+func (r *Relay) splice() error { return errNoSplice }
