@@ -38,7 +38,7 @@ func (r *Relay) splice() error {
 			case errors.Is(err, unix.EPIPE):
 				tee = -1 // the verifier exited; its exit status says whether it liked the archive
 				continue
-			case (errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS)) && !moved:
+			case refused(err) && !moved:
 				return errNoSplice
 			case err != nil:
 				return fmt.Errorf("relay: tee: %w", err)
@@ -52,7 +52,7 @@ func (r *Relay) splice() error {
 		for left := want; left > 0; {
 			n, err := retry(func() (int64, error) { return unix.Splice(src, nil, dst, nil, left, unix.SPLICE_F_MOVE) })
 			switch {
-			case (errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS)) && !moved:
+			case refused(err) && !moved:
 				return errNoSplice
 			case err != nil:
 				return fmt.Errorf("relay: splice: %w", err)
@@ -69,6 +69,14 @@ func (r *Relay) splice() error {
 			}
 		}
 	}
+}
+
+// refused: the kernel or the container's seccomp profile does not allow
+// the call here (EINVAL: not a pipe, or a kernel without it; ENOSYS: no
+// such call; EPERM: a seccomp filter that denies it), so copying is the
+// way, as long as nothing has moved yet.
+func refused(err error) bool {
+	return errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM)
 }
 
 // waitReadable waits until src has bytes or has ended, and times the wait.
