@@ -139,8 +139,8 @@ data "aws_iam_policy_document" "task" {
   # anyway; a task that can dump the database gains nothing by reading or
   # removing its exports.
   statement {
-    sid     = "RemoveFailedRuns"
-    actions = ["s3:DeleteObjectVersion"]
+    sid       = "RemoveFailedRuns"
+    actions   = ["s3:DeleteObjectVersion"]
     resources = ["${local.bucket_arn}/${var.prefix}/*"]
   }
 
@@ -167,8 +167,8 @@ data "aws_iam_policy_document" "task" {
   dynamic "statement" {
     for_each = var.object_lock != null ? [1] : []
     content {
-      sid     = "LockCommittedRuns"
-      actions = ["s3:PutObjectLegalHold", "s3:PutObjectRetention"]
+      sid       = "LockCommittedRuns"
+      actions   = ["s3:PutObjectLegalHold", "s3:PutObjectRetention"]
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
@@ -178,8 +178,8 @@ data "aws_iam_policy_document" "task" {
   dynamic "statement" {
     for_each = var.replication_wait_seconds > 0 ? [1] : []
     content {
-      sid     = "ReadReplicationStatus"
-      actions = ["s3:GetObject"]
+      sid       = "ReadReplicationStatus"
+      actions   = ["s3:GetObject"]
       resources = ["${local.bucket_arn}/${var.prefix}/*"]
     }
   }
